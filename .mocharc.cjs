@@ -2,7 +2,13 @@
 module.exports = {
   'node-option': ['import=tsx'],
   require: ['test/support/global.ts'],
-  spec: ['app/test/**/*.test.ts', 'test/**/*.test.ts'],
+  spec: [
+    'test/**/*.test.ts',
+    'app/test/**/*.test.ts',
+    'web/test/**/*.test.ts',
+    'helm/test/**/*.test.ts',
+    'dagger/test/**/*.test.ts',
+  ],
   extension: ['ts'],
   timeout: 30000,
   reporter: 'spec',
