@@ -6,6 +6,7 @@ module.exports = {
     'test/**/*.test.ts',
     'app/test/**/*.test.ts',
     'web/test/**/*.test.ts',
+    'web/e2e/**/*.e2e.ts',
     'helm/test/**/*.test.ts',
     'dagger/test/**/*.test.ts',
   ],
