@@ -1,0 +1,104 @@
+/**
+ * The OpenAI provider: the official `openai` SDK with streaming and `include_usage`, against
+ * api.openai.com or any OpenAI-compatible server (OPENAI_BASE_URL).
+ *
+ * The SDK's `timeout` covers the request until the response headers arrive; a stream that stalls
+ * afterwards is caught by our own idle timer, which aborts the call and reports provider_timeout.
+ */
+import OpenAI from 'openai';
+import { classifyFailure, ProviderError } from './errors.js';
+import type { Provider, ProviderEvent, ProviderRequest } from './types.js';
+
+export interface OpenAIProviderOptions {
+  apiKey: string;
+  /** Base URL of an OpenAI-compatible API; the SDK default when unset. */
+  baseURL?: string | undefined;
+  /** Deadline for the response to start, and the longest silence allowed between chunks. */
+  timeoutMs: number;
+  /** SDK retries of failed requests (429/5xx/connection) before the stream starts. */
+  maxRetries?: number;
+}
+
+class IdleTimeout extends Error {}
+
+/** Creates the OpenAI provider. */
+export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
+  const client = new OpenAI({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    timeout: options.timeoutMs,
+    maxRetries: options.maxRetries ?? 2,
+  });
+  return {
+    kind: 'openai',
+    async *stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderEvent> {
+      // Our own controller: aborted by the caller's signal or by the idle timer.
+      const controller = new AbortController();
+      const onAbort = () => controller.abort(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      let idle: NodeJS.Timeout | undefined;
+      const arm = () => {
+        clearTimeout(idle);
+        idle = setTimeout(() => controller.abort(new IdleTimeout()), options.timeoutMs);
+      };
+      let midStream = false;
+      let finishReason: string | undefined;
+      let usage: { promptTokens: number; completionTokens: number } | null = null;
+      try {
+        arm();
+        const stream = await client.chat.completions.create(
+          {
+            model: request.model,
+            messages: request.messages,
+            stream: true,
+            stream_options: { include_usage: true },
+          },
+          { signal: controller.signal },
+        );
+        for await (const chunk of stream) {
+          arm();
+          midStream = true;
+          if (chunk.usage) {
+            usage = {
+              promptTokens: chunk.usage.prompt_tokens,
+              completionTokens: chunk.usage.completion_tokens,
+            };
+          }
+          const choice = chunk.choices[0];
+          if (choice?.finish_reason) finishReason = choice.finish_reason;
+          const text = choice?.delta?.content;
+          if (text) yield { type: 'delta', text };
+        }
+      } catch (err) {
+        if (signal.aborted) return;
+        throw toProviderError(err, midStream, controller.signal.reason instanceof IdleTimeout);
+      } finally {
+        clearTimeout(idle);
+        signal.removeEventListener('abort', onAbort);
+      }
+      // The SDK ends iteration quietly on abort, so the reason is checked here, not in catch.
+      if (signal.aborted) return;
+      if (controller.signal.reason instanceof IdleTimeout) {
+        throw new ProviderError('provider_timeout');
+      }
+      if (!finishReason) throw new ProviderError('provider_stream_cut');
+      yield { type: 'done', usage, finishReason };
+    },
+  };
+}
+
+function toProviderError(err: unknown, midStream: boolean, idleTimeout: boolean): ProviderError {
+  if (err instanceof ProviderError) return err;
+  if (err instanceof OpenAI.APIError) {
+    return classifyFailure(
+      {
+        status: err.status,
+        retryAfter: err.headers?.get('retry-after'),
+        timedOut: idleTimeout || err instanceof OpenAI.APIConnectionTimeoutError,
+        midStream,
+      },
+      err,
+    );
+  }
+  return classifyFailure({ timedOut: idleTimeout, midStream }, err);
+}
