@@ -1,0 +1,66 @@
+/**
+ * Conversation shapes shared by validation, the store's return type and the OpenAPI document.
+ */
+import { z } from 'zod';
+
+/** Largest title, in characters. */
+export const MAX_TITLE_CHARS = 200;
+/** Largest system prompt, in UTF-8 bytes. */
+export const MAX_SYSTEM_PROMPT_BYTES = 8 * 1024;
+export const DEFAULT_TITLE = 'New chat';
+
+export const ConversationSchema = z
+  .object({
+    id: z.string().meta({ format: 'uuid' }),
+    title: z.string(),
+    model: z.string(),
+    systemPrompt: z.string().nullable(),
+    createdAt: z.string().meta({ format: 'date-time' }),
+    updatedAt: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'Conversation' });
+export type Conversation = z.infer<typeof ConversationSchema>;
+
+const Title = z
+  .string()
+  .trim()
+  .min(1, 'title must not be empty')
+  .max(MAX_TITLE_CHARS, `title is at most ${MAX_TITLE_CHARS} characters`);
+const Model = z.string().min(1).max(100);
+const SystemPrompt = z
+  .string()
+  .refine(
+    (s) => Buffer.byteLength(s, 'utf8') <= MAX_SYSTEM_PROMPT_BYTES,
+    `systemPrompt is at most ${MAX_SYSTEM_PROMPT_BYTES} bytes`,
+  )
+  .nullable();
+
+export const CreateConversationBody = z
+  .strictObject({
+    title: Title.optional(),
+    model: Model.optional(),
+    systemPrompt: SystemPrompt.optional(),
+  })
+  .meta({ id: 'CreateConversation' });
+
+export const UpdateConversationBody = z
+  .strictObject({
+    title: Title.optional(),
+    model: Model.optional(),
+    systemPrompt: SystemPrompt.optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of title, model, systemPrompt')
+  .meta({ id: 'UpdateConversation' });
+export type ConversationPatch = z.infer<typeof UpdateConversationBody>;
+
+export const ConversationIdParams = z.strictObject({ id: z.guid('must be a conversation id') });
+
+export const ListConversationsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+  q: z.string().trim().max(MAX_TITLE_CHARS).optional(),
+});
+
+export const ConversationPageSchema = z
+  .object({ items: z.array(ConversationSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'ConversationPage' });

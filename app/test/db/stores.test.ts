@@ -1,0 +1,280 @@
+import assert from 'node:assert/strict';
+import { toErrorResponse } from '../../src/errors/index.js';
+import { migrateLatest } from '../../src/db/index.js';
+import { SessionStore } from '../../src/auth/session-store.js';
+import { ConversationStore } from '../../src/conversations/store.js';
+import { MessageStore } from '../../src/messages/store.js';
+import { TokenUsageStore } from '../../src/ratelimit/usage-store.js';
+import { UserStore } from '../../src/users/store.js';
+import { forEachDatabase } from '../support/db.js';
+
+forEachDatabase('stores', (ctx) => {
+  let users: UserStore;
+  let conversations: ConversationStore;
+  let messages: MessageStore;
+  let alice: string;
+  let bob: string;
+
+  before(async () => {
+    users = new UserStore(ctx.db);
+    conversations = new ConversationStore(ctx.db);
+    messages = new MessageStore(ctx.db);
+    alice = (await users.create('Alice', 'hash-a')).id;
+    bob = (await users.create('bob', 'hash-b')).id;
+  });
+
+  it('migrations are idempotent', async () => {
+    assert.deepEqual(await migrateLatest(ctx.db), []);
+    for (const table of ['users', 'sessions', 'conversations', 'messages', 'token_usage_daily']) {
+      assert.equal(await ctx.db.schema.hasTable(table), true, table);
+    }
+  });
+
+  describe('users', () => {
+    it('finds users case-insensitively and rejects a taken name with a unique violation', async () => {
+      const found = await users.findForLogin('alice');
+      assert.deepEqual(found, { user: { id: alice, username: 'Alice' }, passwordHash: 'hash-a' });
+      assert.deepEqual(await users.findById(bob), { id: bob, username: 'bob' });
+      assert.equal(await users.findById('00000000-0000-4000-8000-000000000000'), undefined);
+      const err = await users.create('ALICE', 'x').then(
+        () => assert.fail('duplicate accepted'),
+        (e: unknown) => e,
+      );
+      assert.equal(toErrorResponse(err).status, 409);
+    });
+  });
+
+  describe('sessions', () => {
+    it('stores, finds, deletes and expires sessions by token hash', async () => {
+      const sessions = new SessionStore(ctx.db);
+      const future = new Date(Date.now() + 60_000);
+      await sessions.create(alice, 'a'.repeat(64), future);
+      await sessions.create(alice, 'b'.repeat(64), new Date(Date.now() - 1000));
+      const found = await sessions.findByTokenHash('a'.repeat(64));
+      assert.equal(found?.user.username, 'Alice');
+      assert.equal(found?.expiresAt.getTime(), future.getTime());
+      assert.equal(await sessions.deleteExpired(), 1);
+      assert.equal(await sessions.findByTokenHash('b'.repeat(64)), undefined);
+      assert.equal(await sessions.deleteByTokenHash('a'.repeat(64)), true);
+      assert.equal(await sessions.deleteByTokenHash('a'.repeat(64)), false);
+    });
+  });
+
+  describe('conversations', () => {
+    it('creates, reads, updates and deletes only within the owner', async () => {
+      const c = await conversations.create(alice, {
+        title: 'Hello',
+        model: 'echo',
+        systemPrompt: null,
+      });
+      assert.equal((await conversations.get(alice, c.id))?.title, 'Hello');
+      assert.equal(await conversations.get(bob, c.id), undefined);
+      assert.equal(await conversations.update(bob, c.id, { title: 'stolen' }), undefined);
+      assert.equal(await conversations.delete(bob, c.id), false);
+      const renamed = await conversations.update(alice, c.id, {
+        title: 'Renamed',
+        systemPrompt: 'Be brief',
+      });
+      assert.equal(renamed?.title, 'Renamed');
+      assert.equal(renamed?.systemPrompt, 'Be brief');
+      assert.ok(renamed && renamed.updatedAt >= c.updatedAt);
+      assert.equal(await conversations.delete(alice, c.id), true);
+      assert.equal(await conversations.get(alice, c.id), undefined);
+    });
+
+    it('lists newest first across pages and filters titles literally', async () => {
+      const owner = (await users.create('lister', 'h')).id;
+      const titles = ['alpha', 'beta 50%', 'gamma', 'delta_x', 'Alphabet', 'epsilon', 'deltaYx'];
+      for (const title of titles) {
+        await conversations.create(owner, { title, model: 'echo', systemPrompt: null });
+        // Distinct timestamps: same-millisecond rows are ordered by id, not by creation.
+        await new Promise((r) => setTimeout(r, 3));
+      }
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await conversations.list(owner, { limit: 3, cursor });
+        seen.push(...page.items.map((i) => i.title));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      assert.deepEqual(seen, [...titles].reverse());
+      const alpha = await conversations.list(owner, { limit: 10, q: 'ALPHA' });
+      assert.deepEqual(
+        alpha.items.map((i) => i.title),
+        ['Alphabet', 'alpha'],
+      );
+      const pct = await conversations.list(owner, { limit: 10, q: '50%' });
+      assert.deepEqual(
+        pct.items.map((i) => i.title),
+        ['beta 50%'],
+      );
+      const underscore = await conversations.list(owner, { limit: 10, q: 'delta_' });
+      assert.deepEqual(
+        underscore.items.map((i) => i.title),
+        ['delta_x'],
+      );
+      assert.equal((await conversations.list(alice, { limit: 10, q: 'gamma' })).items.length, 0);
+    });
+  });
+
+  describe('messages', () => {
+    it('stores the user message once per clientMessageId and scopes by owner', async () => {
+      const c = await conversations.create(alice, {
+        title: 't',
+        model: 'echo',
+        systemPrompt: null,
+      });
+      const first = await messages.insertUserMessage(alice, c.id, {
+        content: 'hi',
+        clientMessageId: 'm1',
+      });
+      assert.equal(first?.created, true);
+      assert.equal(first?.message.status, 'complete');
+      const again = await messages.insertUserMessage(alice, c.id, {
+        content: 'hi',
+        clientMessageId: 'm1',
+      });
+      assert.equal(again?.created, false);
+      assert.equal(again?.message.id, first?.message.id);
+      assert.equal(
+        await messages.insertUserMessage(bob, c.id, { content: 'x', clientMessageId: 'm2' }),
+        undefined,
+      );
+      const other = await conversations.create(alice, {
+        title: 'u',
+        model: 'echo',
+        systemPrompt: null,
+      });
+      const sameIdElsewhere = await messages.insertUserMessage(alice, other.id, {
+        content: 'hi',
+        clientMessageId: 'm1',
+      });
+      assert.equal(sameIdElsewhere?.created, true);
+      const bumped = await conversations.get(alice, c.id);
+      assert.ok(bumped && bumped.updatedAt >= c.updatedAt);
+    });
+
+    it('persists a streaming reply through flushes to its final status', async () => {
+      const c = await conversations.create(alice, {
+        title: 's',
+        model: 'echo',
+        systemPrompt: null,
+      });
+      await messages.insertUserMessage(alice, c.id, { content: 'q', clientMessageId: 'c1' });
+      const reply = await messages.createAssistantMessage(c.id);
+      assert.equal(reply.status, 'streaming');
+      assert.equal(reply.content, '');
+      await messages.updateContent(reply.id, 'partial');
+      assert.equal((await messages.get(reply.id))?.content, 'partial');
+      const done = await messages.finish(reply.id, {
+        status: 'complete',
+        content: 'partial and final',
+        usage: { promptTokens: 3, completionTokens: 4 },
+      });
+      assert.equal(done?.status, 'complete');
+      assert.equal(done?.content, 'partial and final');
+      assert.deepEqual(done?.usage, { promptTokens: 3, completionTokens: 4 });
+      assert.equal(done?.error, null);
+      // A late flush must not overwrite a finished reply.
+      await messages.updateContent(reply.id, 'late');
+      assert.equal((await messages.get(reply.id))?.content, 'partial and final');
+      assert.equal((await messages.lastAssistantMessage(c.id))?.id, reply.id);
+
+      const failed = await messages.createAssistantMessage(c.id);
+      const f = await messages.finish(failed.id, {
+        status: 'failed',
+        error: { code: 'provider_timeout', message: 'timed out' },
+      });
+      assert.deepEqual(f?.error, { code: 'provider_timeout', message: 'timed out' });
+      assert.equal(f?.usage, null);
+      assert.equal((await messages.lastAssistantMessage(c.id))?.id, failed.id);
+      assert.equal(await messages.delete(failed.id), true);
+      assert.equal((await messages.lastAssistantMessage(c.id))?.id, reply.id);
+      assert.deepEqual(
+        (await messages.recent(c.id)).map((m) => m.role),
+        ['user', 'assistant'],
+      );
+    });
+
+    it('lists messages in order, paging backwards with before', async () => {
+      const c = await conversations.create(alice, {
+        title: 'p',
+        model: 'echo',
+        systemPrompt: null,
+      });
+      for (let i = 0; i < 7; i++) {
+        await messages.insertUserMessage(alice, c.id, {
+          content: `m${i}`,
+          clientMessageId: `k${i}`,
+        });
+      }
+      const newest = await messages.list(alice, c.id, { limit: 3 });
+      assert.deepEqual(
+        newest?.items.map((m) => m.content),
+        ['m4', 'm5', 'm6'],
+      );
+      const older = await messages.list(alice, c.id, {
+        limit: 3,
+        before: newest?.nextCursor ?? '',
+      });
+      assert.deepEqual(
+        older?.items.map((m) => m.content),
+        ['m1', 'm2', 'm3'],
+      );
+      const oldest = await messages.list(alice, c.id, {
+        limit: 3,
+        before: older?.nextCursor ?? '',
+      });
+      assert.deepEqual(
+        oldest?.items.map((m) => m.content),
+        ['m0'],
+      );
+      assert.equal(oldest?.nextCursor, null);
+      assert.equal(await messages.list(bob, c.id, { limit: 3 }), undefined);
+    });
+
+    it('marks rows left streaming as interrupted (crash recovery)', async () => {
+      const c = await conversations.create(alice, {
+        title: 'r',
+        model: 'echo',
+        systemPrompt: null,
+      });
+      const a = await messages.createAssistantMessage(c.id);
+      await messages.updateContent(a.id, 'half a rep');
+      const n = await messages.markStreamingInterrupted();
+      assert.ok(n >= 1);
+      const after = await messages.get(a.id);
+      assert.equal(after?.status, 'interrupted');
+      assert.equal(after?.content, 'half a rep');
+      assert.equal(await messages.markStreamingInterrupted(), 0);
+    });
+
+    it('deleting a conversation deletes its messages', async () => {
+      const c = await conversations.create(alice, {
+        title: 'd',
+        model: 'echo',
+        systemPrompt: null,
+      });
+      const m = await messages.insertUserMessage(alice, c.id, {
+        content: 'x',
+        clientMessageId: 'd1',
+      });
+      await conversations.delete(alice, c.id);
+      assert.equal(await messages.get(m?.message.id ?? ''), undefined);
+    });
+  });
+
+  describe('token usage', () => {
+    it('adds up per user and day', async () => {
+      const usage = new TokenUsageStore(ctx.db);
+      await usage.add(alice, '2026-01-01', 10);
+      await usage.add(alice, '2026-01-01', 32);
+      await usage.add(alice, '2026-01-02', 5);
+      await usage.add(bob, '2026-01-01', 0);
+      assert.equal(await usage.get(alice, '2026-01-01'), 42);
+      assert.equal(await usage.get(alice, '2026-01-02'), 5);
+      assert.equal(await usage.get(bob, '2026-01-01'), 0);
+    });
+  });
+});
