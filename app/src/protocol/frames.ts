@@ -117,6 +117,8 @@ export const MessageCreatedFrameSchema = z.object({
   type: z.literal('message.created'),
   conversationId: z.string(),
   message: WireMessageSchema,
+  /** Set by chat.regenerate: the id of the assistant message this one replaces. */
+  replaces: z.string().optional(),
 });
 export const DeltaFrameSchema = z.object({
   type: z.literal('delta'),

@@ -1,0 +1,86 @@
+/**
+ * What the chat service needs from the rest of the app, as narrow interfaces: persistence,
+ * quota, metrics and frame delivery. Adapters over the app's stores/services implement them,
+ * which keeps the streaming logic independent of knex, Redis and prom-client.
+ */
+import type { ServerFrame, Usage, WireMessage } from '../protocol/frames.js';
+import type { ChatTurn } from '../providers/types.js';
+
+/** The parts of a conversation the chat service reads. */
+export interface ChatConversation {
+  id: string;
+  userId: string;
+  model: string;
+  systemPrompt: string | null;
+}
+
+/** Final state written to an assistant message. */
+export interface AssistantOutcome {
+  content: string;
+  status: 'complete' | 'interrupted' | 'failed';
+  usage: Usage | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface ChatStore {
+  /** The conversation if it exists AND belongs to the user; undefined otherwise. */
+  findConversation(userId: string, conversationId: string): Promise<ChatConversation | undefined>;
+  /** A message already stored for this client message id, if any. */
+  findByClientMessageId(
+    conversationId: string,
+    clientMessageId: string,
+  ): Promise<WireMessage | undefined>;
+  /**
+   * Stores the user message (status complete). When a concurrent insert with the same
+   * clientMessageId won, returns that message with `created: false`.
+   */
+  insertUserMessage(
+    userId: string,
+    conversationId: string,
+    content: string,
+    clientMessageId: string,
+  ): Promise<{ message: WireMessage; created: boolean }>;
+  /** Creates an assistant message; `replaces` is deleted in the same transaction. */
+  insertAssistantMessage(
+    conversationId: string,
+    init: { content: string; status: WireMessage['status']; error?: AssistantOutcome['error'] },
+    replaces?: string,
+  ): Promise<WireMessage>;
+  /** Saves the streamed content so far (periodic flush). */
+  updateContent(messageId: string, content: string): Promise<void>;
+  /** Saves the final state of an assistant message. */
+  finishAssistantMessage(messageId: string, outcome: AssistantOutcome): Promise<void>;
+  /** The prompt context: the conversation's latest messages, oldest first. */
+  history(conversationId: string, limit: number): Promise<WireMessage[]>;
+}
+
+/** Daily token quota per user. */
+export interface ChatQuota {
+  /** Seconds until the quota resets when it is spent, else undefined. */
+  exceeded(userId: string): Promise<number | undefined>;
+  /** Adds spent tokens. */
+  consume(userId: string, tokens: number): Promise<void>;
+}
+
+/** Chat metrics (prom-client in the app, no-ops in unit tests). */
+export interface ChatMetrics {
+  streamStarted(): void;
+  streamEnded(): void;
+  firstToken(model: string, seconds: number): void;
+  tokens(model: string, usage: Usage): void;
+  providerError(kind: string): void;
+}
+
+/** Sends a frame to every socket of a user (this replica and, through pub/sub, the others). */
+export type FanOut = (userId: string, frame: ServerFrame) => void;
+
+/** Converts stored messages into the model's prompt turns. */
+export function toTurns(systemPrompt: string | null, messages: WireMessage[]): ChatTurn[] {
+  const turns: ChatTurn[] = systemPrompt ? [{ role: 'system', content: systemPrompt }] : [];
+  for (const m of messages) {
+    // Failed replies and empty interrupted ones carry nothing the model should see.
+    if (m.status === 'failed' || m.status === 'streaming' || m.content === '') continue;
+    turns.push({ role: m.role, content: m.content });
+  }
+  return turns;
+}

@@ -1,0 +1,225 @@
+/**
+ * ChatService: the chat half of the WebSocket protocol — send, stop, regenerate — with one reply
+ * streaming per conversation, abort when the user goes away, and drain on shutdown.
+ *
+ * Streams are tracked per replica: "busy" and "all sockets closed" are decided by the replica that
+ * runs the stream (it holds the provider call). chat.stop arriving on another replica is relayed
+ * to it through pub/sub by the ws hub (see ws/hub.ts).
+ */
+import type { ChatSendFrame, MessageCreatedFrame } from '../protocol/frames.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { ChatError, notFound } from './errors.js';
+import {
+  toTurns,
+  type ChatConversation,
+  type ChatMetrics,
+  type ChatQuota,
+  type ChatStore,
+  type FanOut,
+} from './ports.js';
+import { runStream, type AbortReason, type StreamLogger } from './stream.js';
+
+export interface ChatServiceOptions {
+  store: ChatStore;
+  registry: ProviderRegistry;
+  quota: ChatQuota;
+  metrics: ChatMetrics;
+  fanOut: FanOut;
+  logger: StreamLogger;
+  /** How often streamed content is saved. */
+  flushIntervalMs?: number;
+  /** How many earlier messages go into the prompt. */
+  historyLimit?: number;
+}
+
+interface ActiveStream {
+  userId: string;
+  controller: AbortController;
+  done: Promise<unknown>;
+}
+
+/** The chat streaming service (one per replica). */
+export class ChatService {
+  private readonly active = new Map<string, ActiveStream>();
+  private draining = false;
+
+  constructor(private readonly opts: ChatServiceOptions) {}
+
+  /** Number of replies streaming on this replica. */
+  get inFlight(): number {
+    return this.active.size;
+  }
+
+  /**
+   * Handles chat.send: commits the user message, acknowledges it (message.created to all the
+   * user's sockets), then streams the reply in the background. A resend of a known
+   * clientMessageId is only re-acknowledged, through `reply` (the requesting socket).
+   * Throws ChatError for refusals.
+   */
+  async send(
+    userId: string,
+    frame: ChatSendFrame,
+    reply: (frame: MessageCreatedFrame) => void,
+  ): Promise<void> {
+    this.refuseWhileDraining();
+    const conv = await this.conversation(userId, frame.conversationId);
+    const known = await this.opts.store.findByClientMessageId(conv.id, frame.clientMessageId);
+    if (known) return reply({ type: 'message.created', conversationId: conv.id, message: known });
+    const provider = this.provider(conv);
+    await this.checkQuota(userId);
+    const slot = this.reserve(conv, userId);
+    try {
+      const { message, created } = await this.opts.store.insertUserMessage(
+        userId,
+        conv.id,
+        frame.content,
+        frame.clientMessageId,
+      );
+      if (!created) {
+        this.release(conv.id, slot);
+        return reply({ type: 'message.created', conversationId: conv.id, message });
+      }
+      this.opts.fanOut(userId, { type: 'message.created', conversationId: conv.id, message });
+      await this.start(conv, userId, provider, slot);
+    } catch (err) {
+      this.release(conv.id, slot);
+      throw err;
+    }
+  }
+
+  /** Handles chat.regenerate: streams a new reply to the last user message, replacing the last assistant reply. */
+  async regenerate(userId: string, conversationId: string): Promise<void> {
+    this.refuseWhileDraining();
+    const conv = await this.conversation(userId, conversationId);
+    const provider = this.provider(conv);
+    await this.checkQuota(userId);
+    const slot = this.reserve(conv, userId);
+    try {
+      await this.start(conv, userId, provider, slot, true);
+    } catch (err) {
+      this.release(conv.id, slot);
+      throw err;
+    }
+  }
+
+  /**
+   * Handles chat.stop for a conversation streaming on this replica. Returns false when no reply
+   * of this user streams here for it (the caller then checks ownership and relays the stop).
+   */
+  stopLocal(userId: string, conversationId: string, reason: AbortReason = 'stop'): boolean {
+    const s = this.active.get(conversationId);
+    if (!s || s.userId !== userId) return false;
+    s.controller.abort(reason);
+    return true;
+  }
+
+  /** Verifies the user owns the conversation (throws not_found otherwise). */
+  async assertOwner(userId: string, conversationId: string): Promise<void> {
+    await this.conversation(userId, conversationId);
+  }
+
+  /** All of the user's sockets on this replica closed: abort their replies (saved as interrupted). */
+  userOffline(userId: string): void {
+    for (const s of this.active.values()) {
+      if (s.userId === userId) s.controller.abort('offline' satisfies AbortReason);
+    }
+  }
+
+  /**
+   * Shutdown: refuse new replies, let the streaming ones finish within `graceMs`, then abort the
+   * rest (saved as interrupted). Resolves when every reply has been saved.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.draining = true;
+    const all = () => Promise.allSettled([...this.active.values()].map((s) => s.done));
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
+    await Promise.race([all(), grace]);
+    clearTimeout(timer);
+    for (const s of this.active.values()) s.controller.abort('shutdown' satisfies AbortReason);
+    await all();
+  }
+
+  private refuseWhileDraining(): void {
+    if (this.draining)
+      throw new ChatError('shutting_down', 'the server is shutting down; reconnect');
+  }
+
+  private async conversation(userId: string, conversationId: string): Promise<ChatConversation> {
+    const conv = await this.opts.store.findConversation(userId, conversationId);
+    if (!conv) throw notFound();
+    return conv;
+  }
+
+  private provider(conv: ChatConversation) {
+    const resolved = this.opts.registry.resolve(conv.model);
+    if (!resolved) {
+      throw new ChatError(
+        'model_unavailable',
+        `model "${conv.model}" is not available on this server`,
+      );
+    }
+    return resolved.provider;
+  }
+
+  private async checkQuota(userId: string): Promise<void> {
+    const retryAfter = await this.opts.quota.exceeded(userId);
+    if (retryAfter !== undefined) {
+      throw new ChatError('quota_exceeded', 'daily token quota used up', retryAfter);
+    }
+  }
+
+  /** Claims the conversation's single stream slot synchronously, so concurrent sends see busy. */
+  private reserve(conv: ChatConversation, userId: string): ActiveStream {
+    if (this.active.has(conv.id)) {
+      throw new ChatError('busy', 'a reply is already streaming in this conversation');
+    }
+    const slot: ActiveStream = {
+      userId,
+      controller: new AbortController(),
+      done: Promise.resolve(),
+    };
+    this.active.set(conv.id, slot);
+    return slot;
+  }
+
+  private release(conversationId: string, slot: ActiveStream): void {
+    if (this.active.get(conversationId) === slot) this.active.delete(conversationId);
+  }
+
+  private async start(
+    conv: ChatConversation,
+    userId: string,
+    provider: ReturnType<ChatService['provider']>,
+    slot: ActiveStream,
+    regenerate = false,
+  ): Promise<void> {
+    const history = await this.opts.store.history(conv.id, this.opts.historyLimit ?? 50);
+    let replaces: string | undefined;
+    if (regenerate) {
+      const last = history.at(-1);
+      if (last?.role === 'assistant') {
+        replaces = last.id;
+        history.pop();
+      }
+      if (history.at(-1)?.role !== 'user') {
+        throw new ChatError(
+          'bad_frame',
+          'nothing to regenerate: the conversation has no user message',
+        );
+      }
+    }
+    slot.done = runStream(
+      {
+        userId,
+        conversationId: conv.id,
+        model: conv.model,
+        provider,
+        turns: toTurns(conv.systemPrompt, history),
+        replaces,
+        signal: slot.controller.signal,
+      },
+      { ...this.opts, flushIntervalMs: this.opts.flushIntervalMs ?? 250 },
+    ).finally(() => this.release(conv.id, slot));
+  }
+}

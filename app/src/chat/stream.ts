@@ -1,0 +1,167 @@
+/**
+ * Runs one assistant reply: pulls tokens from the provider, fans them out, creates the assistant
+ * row at the first token, flushes its content periodically and writes the final state exactly
+ * once — complete, interrupted (aborted) or failed (provider error). Never rejects.
+ */
+import type { Usage, WireMessage } from '../protocol/frames.js';
+import { ProviderError } from '../providers/errors.js';
+import type { Provider } from '../providers/types.js';
+import type { AssistantOutcome, ChatMetrics, ChatQuota, ChatStore, FanOut } from './ports.js';
+
+/** Why a stream was aborted; every reason ends the reply as `interrupted`. */
+export type AbortReason = 'stop' | 'offline' | 'shutdown';
+
+/** A minimal logger (pino-compatible). */
+export interface StreamLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface StreamJob {
+  userId: string;
+  conversationId: string;
+  model: string;
+  provider: Provider;
+  turns: { role: 'system' | 'user' | 'assistant'; content: string }[];
+  /** chat.regenerate: the assistant message the new one replaces. */
+  replaces?: string | undefined;
+  signal: AbortSignal;
+}
+
+export interface StreamDeps {
+  store: ChatStore;
+  quota: ChatQuota;
+  metrics: ChatMetrics;
+  fanOut: FanOut;
+  logger: StreamLogger;
+  flushIntervalMs: number;
+}
+
+// Without usage from the provider (stream cut or aborted) the quota still counts the tokens,
+// estimated at the usual ~4 characters per token.
+const estimate = (chars: number) => Math.ceil(chars / 4);
+
+/** Streams one reply to completion; resolves with the final assistant message id. */
+export async function runStream(job: StreamJob, deps: StreamDeps): Promise<string | undefined> {
+  const { store, fanOut, metrics, logger } = deps;
+  const { userId, conversationId } = job;
+  const started = performance.now();
+  let message: WireMessage | undefined;
+  let content = '';
+  let saved = '';
+  let flushing: Promise<void> = Promise.resolve();
+  let usage: Usage | null = null;
+  let outcome: AssistantOutcome['status'] = 'interrupted';
+  let failure: ProviderError | undefined;
+
+  const flush = () => {
+    if (!message || content === saved) return;
+    const id = message.id;
+    const snapshot = content;
+    flushing = flushing
+      .then(() => store.updateContent(id, snapshot))
+      .then(() => void (saved = snapshot))
+      .catch((err: unknown) =>
+        logger.warn({ err, messageId: id }, 'flushing reply content failed'),
+      );
+  };
+  const timer = setInterval(flush, deps.flushIntervalMs);
+
+  const create = async (init: {
+    status: WireMessage['status'];
+    error?: AssistantOutcome['error'];
+  }) => {
+    const created = await store.insertAssistantMessage(
+      conversationId,
+      { content: '', ...init },
+      job.replaces,
+    );
+    fanOut(userId, {
+      type: 'message.created',
+      conversationId,
+      message: created,
+      ...(job.replaces ? { replaces: job.replaces } : {}),
+    });
+    return created;
+  };
+
+  metrics.streamStarted();
+  try {
+    for await (const event of job.provider.stream(
+      { model: job.model, messages: job.turns },
+      job.signal,
+    )) {
+      if (event.type === 'done') {
+        usage = event.usage;
+        outcome = 'complete';
+        break;
+      }
+      if (!message) {
+        metrics.firstToken(job.model, (performance.now() - started) / 1000);
+        message = await create({ status: 'streaming' });
+      }
+      content += event.text;
+      fanOut(userId, { type: 'delta', conversationId, messageId: message.id, text: event.text });
+    }
+    // Ending without `done` means the signal aborted the provider.
+  } catch (err) {
+    outcome = job.signal.aborted ? 'interrupted' : 'failed';
+    if (outcome === 'failed') {
+      failure = err instanceof ProviderError ? err : undefined;
+      if (!failure) logger.error({ err, conversationId }, 'reply stream failed');
+    }
+  } finally {
+    clearInterval(timer);
+  }
+
+  const error =
+    outcome === 'failed'
+      ? {
+          code: failure?.code ?? 'internal_error',
+          message: failure?.message ?? 'The reply failed; try again.',
+        }
+      : null;
+  if (failure) metrics.providerError(failure.code);
+  try {
+    if (!message) message = await create({ status: outcome, error });
+    await flushing;
+    await store.finishAssistantMessage(message.id, { content, status: outcome, usage, error });
+  } catch (err) {
+    logger.error({ err, conversationId }, 'saving the reply failed');
+  }
+  if (error) {
+    fanOut(userId, {
+      type: 'error',
+      code: error.code as ProviderError['code'],
+      message: error.message,
+      conversationId,
+      ...(message ? { messageId: message.id } : {}),
+      ...(failure?.retryAfter !== undefined ? { retryAfter: failure.retryAfter } : {}),
+    });
+  }
+  if (message) {
+    fanOut(userId, {
+      type: 'message.completed',
+      conversationId,
+      messageId: message.id,
+      status: outcome,
+      usage,
+    });
+  }
+  metrics.streamEnded();
+  await account(job, deps, usage, content);
+  return message?.id;
+}
+
+async function account(job: StreamJob, deps: StreamDeps, usage: Usage | null, content: string) {
+  const counted = usage ?? {
+    promptTokens: estimate(job.turns.reduce((n, t) => n + t.content.length, 0)),
+    completionTokens: estimate(content.length),
+  };
+  if (usage) deps.metrics.tokens(job.model, usage);
+  try {
+    await deps.quota.consume(job.userId, counted.promptTokens + counted.completionTokens);
+  } catch (err) {
+    deps.logger.warn({ err, userId: job.userId }, 'recording token usage failed');
+  }
+}

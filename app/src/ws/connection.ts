@@ -1,0 +1,186 @@
+/**
+ * One WebSocket connection: authentication, frame dispatch to the chat service, heartbeats and a
+ * bounded send buffer. Every failure becomes an `error` frame; nothing here may throw out of an
+ * event handler.
+ */
+import type WebSocket from 'ws';
+import { ChatError } from '../chat/errors.js';
+import type { ChatService } from '../chat/service.js';
+import { PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '../protocol/frames.js';
+import { errorFrame, parseClientFrame } from '../protocol/parse.js';
+import type { HubSocket, SocketHub } from './hub.js';
+
+/** The authenticated user of a socket. */
+export interface WsUser {
+  id: string;
+  username: string;
+}
+
+export interface WsLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** What a connection needs from the app. */
+export interface ConnectionDeps {
+  chat: ChatService;
+  hub: SocketHub;
+  /** Resolves a session token to its user; undefined for unknown or expired tokens. */
+  authenticate(token: string): Promise<WsUser | undefined>;
+  /** Counts one chat request of the user; seconds to wait when over the limit. */
+  rateLimit(userId: string): Promise<number | undefined>;
+  logger: WsLogger;
+  /** Bytes that may wait in a socket's send buffer before it is closed as a slow consumer. */
+  sendBufferLimit: number;
+  authTimeoutMs: number;
+  onOpen?(): void;
+  onClose?(): void;
+}
+
+/** Close codes of the protocol (see PROTOCOL.md). */
+export const CLOSE = {
+  goingAway: 1001,
+  policy: 1008,
+  unauthenticated: 4401,
+  slowConsumer: 4408,
+} as const;
+
+/** Handles one accepted socket; `token` comes from the cookie or ?token when present. */
+export class Connection implements HubSocket {
+  alive = true;
+  private user: WsUser | undefined;
+  private authTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: ConnectionDeps,
+  ) {
+    deps.onOpen?.();
+    ws.on('pong', () => (this.alive = true));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return this.sendFrame(errorFrame('bad_frame', 'frames must be JSON text'));
+      void this.onMessage(data as Buffer);
+    });
+    ws.on('close', () => this.onClose());
+    ws.on('error', (err) => deps.logger.warn({ err: err.message }, 'websocket error'));
+  }
+
+  /** Starts the session: authenticates with `token` if given, else waits for an auth frame. */
+  async start(token: string | undefined): Promise<void> {
+    if (token) {
+      await this.authenticate(token);
+      return;
+    }
+    this.authTimer = setTimeout(() => {
+      if (!this.user) this.close(CLOSE.unauthenticated, 'authentication timeout');
+    }, this.deps.authTimeoutMs);
+  }
+
+  /** HubSocket: sends a serialized frame unless the client is too slow to take it. */
+  send(data: string): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    // A client that does not read must not make us buffer without bound.
+    if (this.ws.bufferedAmount > this.deps.sendBufferLimit) {
+      this.deps.logger.warn({ userId: this.user?.id }, 'closing slow websocket consumer');
+      this.close(CLOSE.slowConsumer, 'slow consumer');
+      return;
+    }
+    this.ws.send(data);
+  }
+
+  /** HubSocket: closes with a code; a peer that never answers the close is cut after 1 s. */
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === this.ws.CLOSED) return;
+    this.ws.close(code, reason);
+    setTimeout(() => this.ws.terminate(), 1000).unref();
+  }
+
+  /** Heartbeat tick: terminates a socket that missed the previous ping, then pings again. */
+  heartbeat(): void {
+    if (!this.alive) {
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  private sendFrame(frame: ServerFrame): void {
+    this.send(JSON.stringify(frame));
+  }
+
+  private async authenticate(token: string): Promise<void> {
+    let user: WsUser | undefined;
+    try {
+      user = await this.deps.authenticate(token);
+    } catch (err) {
+      this.deps.logger.error({ err }, 'websocket authentication failed');
+      this.sendFrame(errorFrame('internal_error', 'authentication is unavailable; retry'));
+      this.close(CLOSE.goingAway, 'authentication unavailable');
+      return;
+    }
+    if (!user) {
+      this.sendFrame(errorFrame('unauthenticated', 'invalid or expired session'));
+      this.close(CLOSE.unauthenticated, 'unauthenticated');
+      return;
+    }
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    clearTimeout(this.authTimer);
+    this.user = user;
+    this.deps.hub.add(user.id, this);
+    this.sendFrame({ type: 'ready', protocol: PROTOCOL_VERSION, user });
+  }
+
+  private async onMessage(data: Buffer): Promise<void> {
+    const parsed = parseClientFrame(data);
+    if (!parsed.ok) return this.sendFrame(parsed.error);
+    const frame = parsed.frame;
+    try {
+      await this.dispatch(frame);
+    } catch (err) {
+      const ids = {
+        ...('conversationId' in frame ? { conversationId: frame.conversationId } : {}),
+        ...('clientMessageId' in frame ? { clientMessageId: frame.clientMessageId } : {}),
+      };
+      if (err instanceof ChatError) return this.sendFrame(err.toFrame(ids));
+      this.deps.logger.error({ err, type: frame.type }, 'websocket frame failed');
+      this.sendFrame(errorFrame('internal_error', 'the request failed; try again', ids));
+    }
+  }
+
+  private async dispatch(frame: ClientFrame): Promise<void> {
+    if (frame.type === 'ping') return this.sendFrame({ type: 'pong' });
+    const user = this.user;
+    if (frame.type === 'auth') {
+      if (user) throw new ChatError('bad_frame', 'already authenticated');
+      return this.authenticate(frame.token);
+    }
+    if (!user) throw new ChatError('unauthenticated', 'authenticate first');
+    const { chat, hub } = this.deps;
+    switch (frame.type) {
+      case 'chat.send':
+        await this.limit(user.id);
+        return chat.send(user.id, frame, (ack) => this.sendFrame(ack));
+      case 'chat.regenerate':
+        await this.limit(user.id);
+        return chat.regenerate(user.id, frame.conversationId);
+      case 'chat.stop':
+        if (chat.stopLocal(user.id, frame.conversationId)) return;
+        // Not streaming here: after the ownership check, relay to whichever replica holds it.
+        await chat.assertOwner(user.id, frame.conversationId);
+        return hub.relayStop(user.id, frame.conversationId);
+    }
+  }
+
+  private async limit(userId: string): Promise<void> {
+    const retryAfter = await this.deps.rateLimit(userId);
+    if (retryAfter !== undefined)
+      throw new ChatError('rate_limited', 'too many requests', retryAfter);
+  }
+
+  private onClose(): void {
+    clearTimeout(this.authTimer);
+    if (this.user) this.deps.hub.remove(this.user.id, this);
+    this.deps.onClose?.();
+  }
+}
