@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs (idempotent: skips what is already there).
 set -euo pipefail
-packages=(postgresql redis-server chromium)
+packages=(postgresql redis-server chromium nginx)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -15,4 +15,5 @@ fi
 if command -v service >/dev/null; then
   service redis-server stop >/dev/null 2>&1 || true
   service postgresql stop >/dev/null 2>&1 || true
+  service nginx stop >/dev/null 2>&1 || true
 fi
