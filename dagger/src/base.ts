@@ -1,0 +1,79 @@
+import {
+  dag,
+  ReturnType,
+  type CacheVolume,
+  type Container,
+  type Directory,
+} from '@dagger.io/dagger';
+import type { Pipeline } from './context.js';
+
+/** Where the repository lives inside every container of the pipeline. */
+export const WORKDIR = '/src';
+
+/** The manifests that decide the dependency install (copied before the rest of the source). */
+const MANIFESTS = ['package.json', 'package-lock.json', '*/package.json', '.npmrc'];
+
+/** The npm download cache shared by every run on an engine. */
+export function npmCache(): CacheVolume {
+  return dag.cacheVolume('aichat-npm');
+}
+
+/**
+ * Node 20 with the workspaces' dependencies installed from the lockfile. The manifests are copied
+ * first and installed, then the source: a code change re-uses the cached `npm ci` layer.
+ */
+export function dependencies(p: Pipeline): Container {
+  const manifests = dag.directory().withDirectory('.', p.source, { include: MANIFESTS });
+  return dag
+    .container()
+    .from(p.images.node)
+    .withEnvVariable('CI', 'true')
+    .withEnvVariable('NPM_CONFIG_UPDATE_NOTIFIER', 'false')
+    .withMountedCache('/root/.npm', npmCache())
+    .withWorkdir(WORKDIR)
+    .withDirectory(WORKDIR, manifests)
+    .withExec(['npm', 'ci', '--no-audit', '--no-fund']);
+}
+
+/** {@link dependencies} plus the full source: the container lint, tests and builds run in. */
+export function workspace(p: Pipeline): Container {
+  return dependencies(p).withDirectory(WORKDIR, p.source);
+}
+
+/** The built workspaces (`npm run build`): app/dist and web/dist inside {@link WORKDIR}. */
+export function built(p: Pipeline): Container {
+  return workspace(p).withExec(['npm', 'run', 'build']);
+}
+
+/**
+ * Runs `script` with `sh -c` and returns the container without failing on a non-zero exit, so the
+ * caller can read the exit code and still export what the command wrote.
+ */
+export function runAllowingFailure(container: Container, script: string): Container {
+  return container.withExec(['sh', '-c', script], { expect: ReturnType.Any });
+}
+
+/** Exit code and combined output of the last command of a container run with {@link runAllowingFailure}. */
+export async function outcome(container: Container): Promise<{ exitCode: number; output: string }> {
+  const [exitCode, stdout, stderr] = await Promise.all([
+    container.exitCode(),
+    container.stdout(),
+    container.stderr(),
+  ]);
+  return { exitCode, output: `${stdout}\n${stderr}` };
+}
+
+/** An empty directory with `files` written into it (name → contents). */
+export function filesDirectory(files: Record<string, string>): Directory {
+  let dir = dag.directory();
+  for (const [name, contents] of Object.entries(files)) dir = dir.withNewFile(name, contents);
+  return dir;
+}
+
+/**
+ * Like {@link runAllowingFailure} for images without a shell (scratch images of Go tools): runs
+ * the image's entrypoint with `args`.
+ */
+export function execEntrypointAllowingFailure(container: Container, args: string[]): Container {
+  return container.withExec(args, { expect: ReturnType.Any, useEntrypoint: true });
+}

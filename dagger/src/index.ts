@@ -1,0 +1,398 @@
+/**
+ * aichat's whole CI/CD pipeline: lint, tests with PostgreSQL and Redis, browser E2E, dependency,
+ * source and image scans, ZAP, API fuzzing, image builds and publishing, Helm manifests and
+ * policies, load tests, and the running stack. Every image is pinned and overridable.
+ */
+import {
+  argument,
+  check,
+  type Container,
+  type Directory,
+  func,
+  object,
+  type Secret,
+  type Service,
+  up,
+} from '@dagger.io/dagger';
+import { auditStage } from './audit.js';
+import { manifestsDirectory, policyStage } from './chart.js';
+import { ciFailure, ciStage } from './ci.js';
+import { type Pipeline, SOURCE_IGNORE } from './context.js';
+import { e2eStage } from './e2e.js';
+import { fuzzStage } from './fuzz.js';
+import { enforceGate } from './gates/gate.js';
+import { backendImage, frontendImage } from './image.js';
+import {
+  ACTIONLINT_IMAGE,
+  CONFTEST_IMAGE,
+  HELM_IMAGE,
+  K6_IMAGE,
+  KUBECONFORM_IMAGE,
+  NGINX_IMAGE,
+  NODE_IMAGE,
+  POSTGRES_IMAGE,
+  PYTHON_IMAGE,
+  REDIS_IMAGE,
+  resolveImages,
+  TRIVY_IMAGE,
+  ZAP_IMAGE,
+} from './images.js';
+import { lintStage } from './lint.js';
+import { loadStage } from './load.js';
+import { publishImages } from './publish.js';
+import { mergeReports, scanImageStage, scanSourceStage } from './scan.js';
+import { backendService } from './stack.js';
+import { testStage } from './test.js';
+import { zapStage } from './zap.js';
+
+@object()
+export class Aichat {
+  source: Directory;
+  nodeImage: string;
+  postgresImage: string;
+  redisImage: string;
+  nginxImage: string;
+  helmImage: string;
+  kubeconformImage: string;
+  conftestImage: string;
+  trivyImage: string;
+  zapImage: string;
+  k6Image: string;
+  pythonImage: string;
+  actionlintImage: string;
+
+  /**
+   * @param source The aichat repository (defaults to the module's own repository).
+   * @param nodeImage Node.js 20 image for builds, lint and tests.
+   * @param postgresImage PostgreSQL 15 image for the database service.
+   * @param redisImage Redis 7 image for the pub/sub and rate-limit service.
+   * @param nginxImage Unprivileged nginx image, base of the frontend image.
+   * @param helmImage Helm 3 image for chart lint and rendering.
+   * @param kubeconformImage kubeconform image (the binary as entrypoint).
+   * @param conftestImage conftest image (the binary as entrypoint).
+   * @param trivyImage Trivy image for source and image scans.
+   * @param zapImage OWASP ZAP image for the baseline scan.
+   * @param k6Image k6 image for load tests.
+   * @param pythonImage Python 3.12 image; schemathesis is installed into it from PyPI.
+   * @param actionlintImage actionlint image for the workflow lint.
+   */
+  constructor(
+    @argument({ defaultPath: '/', ignore: SOURCE_IGNORE }) source: Directory,
+    nodeImage: string = NODE_IMAGE,
+    postgresImage: string = POSTGRES_IMAGE,
+    redisImage: string = REDIS_IMAGE,
+    nginxImage: string = NGINX_IMAGE,
+    helmImage: string = HELM_IMAGE,
+    kubeconformImage: string = KUBECONFORM_IMAGE,
+    conftestImage: string = CONFTEST_IMAGE,
+    trivyImage: string = TRIVY_IMAGE,
+    zapImage: string = ZAP_IMAGE,
+    k6Image: string = K6_IMAGE,
+    pythonImage: string = PYTHON_IMAGE,
+    actionlintImage: string = ACTIONLINT_IMAGE,
+  ) {
+    this.source = source;
+    this.nodeImage = nodeImage;
+    this.postgresImage = postgresImage;
+    this.redisImage = redisImage;
+    this.nginxImage = nginxImage;
+    this.helmImage = helmImage;
+    this.kubeconformImage = kubeconformImage;
+    this.conftestImage = conftestImage;
+    this.trivyImage = trivyImage;
+    this.zapImage = zapImage;
+    this.k6Image = k6Image;
+    this.pythonImage = pythonImage;
+    this.actionlintImage = actionlintImage;
+  }
+
+  /** The source and resolved images every stage receives. */
+  private pipeline(): Pipeline {
+    return {
+      source: this.source,
+      images: resolveImages({
+        node: this.nodeImage,
+        postgres: this.postgresImage,
+        redis: this.redisImage,
+        nginx: this.nginxImage,
+        helm: this.helmImage,
+        kubeconform: this.kubeconformImage,
+        conftest: this.conftestImage,
+        trivy: this.trivyImage,
+        zap: this.zapImage,
+        k6: this.k6Image,
+        python: this.pythonImage,
+        actionlint: this.actionlintImage,
+      }),
+    };
+  }
+
+  /**
+   * Lint everything: ESLint, Prettier and tsc for all workspaces, `helm lint --strict` for the
+   * chart and each environment's values, actionlint for the workflows. Fails naming each linter
+   * that failed, with its output.
+   */
+  @func()
+  @check()
+  async lint(): Promise<void> {
+    enforceGate((await lintStage(this.pipeline())).gate);
+  }
+
+  /**
+   * Unit and integration tests (mocha under c8) against PostgreSQL and Redis service containers.
+   * Fails when a test fails, with the failing output.
+   */
+  @func()
+  @check()
+  async test(): Promise<void> {
+    enforceGate((await testStage(this.pipeline())).gate);
+  }
+
+  /**
+   * The same test run as `test`, returning its reports even when tests fail: junit.xml,
+   * coverage/ (HTML and lcov), output.txt and exit-code.
+   */
+  @func()
+  async testReport(): Promise<Directory> {
+    return (await testStage(this.pipeline())).reports;
+  }
+
+  /**
+   * Browser end-to-end tests (web/e2e, Chromium headless) on the built app with PostgreSQL and
+   * Redis. Returns junit.xml, the output and the screenshots; set failOnGate=false to get them
+   * when tests fail.
+   *
+   * @param failOnGate Fail when a test fails (true) or always return the reports (false).
+   */
+  @func()
+  async e2e(failOnGate = true): Promise<Directory> {
+    const result = await e2eStage(this.pipeline());
+    if (failOnGate) enforceGate(result.gate);
+    return result.reports;
+  }
+
+  /**
+   * `npm audit` of the lockfile, failing on vulnerabilities at or above `severity`. The JSON
+   * report is part of `ci`'s reports.
+   *
+   * @param severity Lowest severity that fails: low, moderate, high or critical.
+   */
+  @func()
+  @check()
+  async audit(severity = 'high'): Promise<void> {
+    enforceGate((await auditStage(this.pipeline(), severity)).gate);
+  }
+
+  /**
+   * Trivy filesystem scan of the repository (vulnerabilities, secrets, misconfigurations incl. the
+   * Helm chart). Returns scan-source.json and scan-source.sarif; fails on findings at or above
+   * `severity` unless failOnGate=false.
+   *
+   * @param severity Lowest severity that fails: low, moderate (medium), high or critical.
+   * @param scanners Trivy scanners to run, comma-separated.
+   * @param offline Use only Trivy's cached database and embedded checks (no downloads).
+   * @param failOnGate Fail on findings (true) or always return the reports (false).
+   */
+  @func()
+  async scanSource(
+    severity = 'high',
+    scanners = 'vuln,secret,misconfig',
+    offline = false,
+    failOnGate = true,
+  ): Promise<Directory> {
+    const result = await scanSourceStage(this.pipeline(), severity, scanners, offline);
+    if (failOnGate) enforceGate(result.gate);
+    return result.reports;
+  }
+
+  /**
+   * Trivy scan of a container image: `image` if given, else both the backend and frontend images.
+   * Returns JSON and SARIF per image; fails on findings at or above `severity` unless
+   * failOnGate=false.
+   *
+   * @param image Image to scan instead of aichat's own.
+   * @param severity Lowest severity that fails: low, moderate (medium), high or critical.
+   * @param scanners Trivy scanners to run, comma-separated.
+   * @param offline Use only Trivy's cached database and embedded checks (no downloads).
+   * @param failOnGate Fail on findings (true) or always return the reports (false).
+   */
+  @func()
+  async scanImage(
+    image?: Container,
+    severity = 'high',
+    scanners = 'vuln,secret',
+    offline = false,
+    failOnGate = true,
+  ): Promise<Directory> {
+    const p = this.pipeline();
+    const targets: [string, Container][] = image
+      ? [['scan-image', image]]
+      : [
+          ['scan-image-backend', backendImage(p, 'scan')],
+          ['scan-image-frontend', frontendImage(p, 'scan')],
+        ];
+    const results = await Promise.all(
+      targets.map(([name, c]) => scanImageStage(p, name, c, severity, scanners, offline)),
+    );
+    if (failOnGate) results.forEach((r) => enforceGate(r.gate));
+    return mergeReports(results);
+  }
+
+  /**
+   * OWASP ZAP baseline scan of the stack started for this run (frontend, backend, PostgreSQL,
+   * Redis). Returns report.html and report.json; fails on FAIL-level alerts (dagger/zap/rules.tsv,
+   * or high risk) unless failOnGate=false.
+   *
+   * @param failOnGate Fail on FAIL-level alerts (true) or always return the reports (false).
+   */
+  @func()
+  async zap(failOnGate = true): Promise<Directory> {
+    const result = await zapStage(this.pipeline());
+    if (failOnGate) enforceGate(result.gate);
+    return result.reports;
+  }
+
+  /**
+   * schemathesis against the running backend's /api/openapi.json, as a registered user. Fails on
+   * any 5xx response or schema violation.
+   *
+   * @param maxExamples Generated requests per API operation.
+   */
+  @func()
+  @check()
+  async fuzzApi(maxExamples = 50): Promise<void> {
+    enforceGate((await fuzzStage(this.pipeline(), maxExamples)).gate);
+  }
+
+  /**
+   * The backend image: compiled app, production dependencies and the built UI on Node 20, non-root,
+   * read-only-root ready, OCI labels and a healthcheck. Port 8080.
+   *
+   * @param revision Value of the org.opencontainers.image.revision label (the git sha).
+   */
+  @func()
+  backend(revision = 'dev'): Container {
+    return backendImage(this.pipeline(), revision);
+  }
+
+  /**
+   * The frontend image: the built UI on unprivileged nginx with web/nginx.conf (security headers,
+   * caching, SPA fallback), non-root, OCI labels and a healthcheck. Port 8080.
+   *
+   * @param revision Value of the org.opencontainers.image.revision label (the git sha).
+   */
+  @func()
+  frontend(revision = 'dev'): Container {
+    return frontendImage(this.pipeline(), revision);
+  }
+
+  /**
+   * Build and push aichat-backend and aichat-frontend to `registry` as `tag` and `latest`.
+   * Returns the pushed references with digests.
+   *
+   * @param registry Image prefix, e.g. ghcr.io/owner or localhost:5000/aichat.
+   * @param tag Tag to push besides latest (the git sha); also the revision label.
+   * @param username Registry user (with password).
+   * @param password Registry password or token, as a Secret; omit for a registry without auth.
+   */
+  @func()
+  async publish(
+    registry: string,
+    tag: string,
+    username = '',
+    password?: Secret,
+  ): Promise<string[]> {
+    return publishImages(this.pipeline(), registry, tag, username, password);
+  }
+
+  /**
+   * `helm template` of the chart per environment: a Directory with <env>.yaml files.
+   *
+   * @param env dev, staging, production, a comma-separated list, or all.
+   * @param tag Image tag to deploy; empty keeps the values files' tags.
+   */
+  @func()
+  manifests(env = 'all', tag = ''): Directory {
+    return manifestsDirectory(this.pipeline(), env, tag);
+  }
+
+  /**
+   * kubeconform and conftest (helm/policy) on the manifests of every environment.
+   *
+   * @param kubernetesVersion Kubernetes version whose schemas kubeconform validates against.
+   * @param schemaLocation Extra kubeconform schema location (e.g. a local mirror); empty for none.
+   */
+  @func()
+  @check()
+  async policy(kubernetesVersion = '1.30.0', schemaLocation = ''): Promise<void> {
+    enforceGate((await policyStage(this.pipeline(), kubernetesVersion, schemaLocation)).gate);
+  }
+
+  /**
+   * k6 load test of the stack (or of `target`): an HTTP scenario and a WebSocket chat scenario
+   * with thresholds on p95 latency, error rate and time to first token. Returns summary.json,
+   * report.html and the k6 log; fails when a threshold is crossed unless failOnGate=false.
+   *
+   * @param vus Virtual users of the HTTP scenario (the chat scenario uses half).
+   * @param duration How long each scenario runs, e.g. 30s or 2m.
+   * @param target Service to test on port 8080 instead of a fresh aichat stack.
+   * @param failOnGate Fail on a crossed threshold (true) or always return the reports (false).
+   */
+  @func()
+  async loadTest(
+    vus = 5,
+    duration = '30s',
+    target?: Service,
+    failOnGate = true,
+  ): Promise<Directory> {
+    const result = await loadStage(this.pipeline(), vus, duration, target);
+    if (failOnGate) enforceGate(result.gate);
+    return result.reports;
+  }
+
+  /**
+   * The whole stack as one service on port 8080: the backend (serving the UI) with PostgreSQL
+   * and Redis. `dagger call serve up --ports 8080:8080`.
+   */
+  @func()
+  @up()
+  serve(): Service {
+    return backendService(this.pipeline());
+  }
+
+  /**
+   * Every stage that applies, in parallel: lint, test, e2e, audit, scan-source, scan-image, zap,
+   * fuzz-api, policy and a short load-test. Returns one Directory with each stage's reports,
+   * summary.md and gates.json; fails naming every failed gate unless failOnGate=false.
+   *
+   * @param offline Skip what needs the internet: audit, zap and Trivy's vulnerability scanner.
+   * @param severity Lowest severity that fails the audit and Trivy gates.
+   * @param loadVus Virtual users of the load test.
+   * @param loadDuration Duration of the load test.
+   * @param kubernetesVersion Kubernetes version for kubeconform.
+   * @param schemaLocation Extra kubeconform schema location; empty for none.
+   * @param failOnGate Fail when a gate failed (true) or always return the reports (false).
+   */
+  @func()
+  async ci(
+    offline = false,
+    severity = 'high',
+    loadVus = 2,
+    loadDuration = '10s',
+    kubernetesVersion = '1.30.0',
+    schemaLocation = '',
+    failOnGate = true,
+  ): Promise<Directory> {
+    const { gates, reports } = await ciStage(this.pipeline(), {
+      offline,
+      severity,
+      loadVus,
+      loadDuration,
+      kubernetesVersion,
+      schemaLocation,
+    });
+    const failure = ciFailure(gates);
+    if (failOnGate && failure !== null) throw new Error(failure);
+    return reports;
+  }
+}

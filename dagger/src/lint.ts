@@ -1,0 +1,78 @@
+import { dag } from '@dagger.io/dagger';
+import { outcome, runAllowingFailure, WORKDIR, workspace } from './base.js';
+import type { Pipeline, StageResult } from './context.js';
+import { exitCodeGate, type GateResult } from './gates/gate.js';
+
+/** Path of the chart inside the repository. */
+export const CHART = 'helm/aichat';
+
+/** ESLint, Prettier and `tsc` for every workspace, each run even when an earlier one fails. */
+function nodeChecks(p: Pipeline): ReturnType<typeof runAllowingFailure> {
+  const script = [
+    'status=0',
+    'npm run lint || status=1',
+    'npm run format:check || status=1',
+    'npm run typecheck || status=1',
+    'exit $status',
+  ].join('\n');
+  return runAllowingFailure(workspace(p), script);
+}
+
+/** `helm lint --strict` on the chart with its defaults and with each environment's values file. */
+function helmChecks(p: Pipeline): ReturnType<typeof runAllowingFailure> {
+  const script = [
+    'status=0',
+    `helm lint --strict ${CHART} || status=1`,
+    `for f in ${CHART}/values-*.yaml; do helm lint --strict ${CHART} -f "$f" || status=1; done`,
+    'exit $status',
+  ].join('\n');
+  // Only helm/ is mounted, so a code change does not re-run the chart lint.
+  const container = dag
+    .container()
+    .from(p.images.helm)
+    .withEntrypoint([])
+    .withDirectory(`${WORKDIR}/helm`, p.source.directory('helm'))
+    .withWorkdir(WORKDIR);
+  return runAllowingFailure(container, script);
+}
+
+/** actionlint (with its bundled shellcheck) over .github/workflows. */
+function workflowChecks(p: Pipeline): ReturnType<typeof runAllowingFailure> {
+  const container = dag
+    .container()
+    .from(p.images.actionlint)
+    .withEntrypoint([])
+    .withDirectory(`${WORKDIR}/.github`, p.source.directory('.github'))
+    .withWorkdir(WORKDIR);
+  return runAllowingFailure(container, 'actionlint -color=false');
+}
+
+/**
+ * Runs all linters in parallel; the gate fails when any of them fails and names which. Reports:
+ * one text file of output per linter.
+ */
+export async function lintStage(p: Pipeline): Promise<StageResult> {
+  const parts = {
+    code: nodeChecks(p),
+    chart: helmChecks(p),
+    workflows: workflowChecks(p),
+  };
+  const results = await Promise.all(
+    Object.entries(parts).map(async ([name, c]) => ({ name, ...(await outcome(c)) })),
+  );
+  const failed: GateResult[] = results
+    .map((r) => exitCodeGate(`lint:${r.name}`, r.exitCode, r.output))
+    .filter((g) => !g.passed);
+  let reports = dag.directory();
+  for (const r of results) reports = reports.withNewFile(`${r.name}.txt`, r.output);
+  const gate: GateResult = {
+    name: 'lint',
+    passed: failed.length === 0,
+    summary:
+      failed.length === 0
+        ? 'code, chart and workflows clean'
+        : `failed: ${failed.map((g) => g.name.replace('lint:', '')).join(', ')}`,
+    findings: failed.flatMap((g) => [`${g.name} (${g.summary})`, ...g.findings]),
+  };
+  return { gate, reports };
+}

@@ -1,0 +1,101 @@
+import { dag, type Container, type Directory } from '@dagger.io/dagger';
+import { outcome, runAllowingFailure } from './base.js';
+import type { Pipeline, StageResult } from './context.js';
+import { type GateResult, parseThreshold } from './gates/gate.js';
+import { gateTrivy, parseTrivyJson } from './gates/trivy.js';
+
+/** Trivy's flags for machines without internet: use what the image and cache already hold. */
+const OFFLINE_FLAGS = '--skip-db-update --skip-java-db-update --skip-check-update';
+
+/** Trivy with its database cache volume; `target` is mounted at /target. */
+function trivy(p: Pipeline): Container {
+  return dag
+    .container()
+    .from(p.images.trivy)
+    .withEntrypoint([])
+    .withMountedCache('/root/.cache/trivy', dag.cacheVolume('aichat-trivy'))
+    .withEnvVariable('TRIVY_NO_PROGRESS', 'true');
+}
+
+/**
+ * Runs one Trivy command writing JSON, converts it to SARIF, and gates the JSON. Trivy's own exit
+ * code is not the gate (`--exit-code 0`): the parsed findings are.
+ */
+async function trivyReport(
+  name: string,
+  container: Container,
+  command: string,
+  severity: string,
+): Promise<StageResult> {
+  const threshold = parseThreshold(severity);
+  const script = [
+    'set -e',
+    'mkdir -p /out',
+    `${command} --format json --output /out/${name}.json --exit-code 0`,
+    `trivy convert --format sarif --output /out/${name}.sarif /out/${name}.json`,
+  ].join('\n');
+  const run = runAllowingFailure(container, script);
+  const { exitCode, output } = await outcome(run);
+  let gate: GateResult;
+  if (exitCode !== 0) {
+    gate = {
+      name,
+      passed: false,
+      summary: `trivy failed (exit ${exitCode})`,
+      findings: output.trim().split('\n').slice(-10),
+    };
+  } else {
+    gate = gateTrivy(
+      name,
+      parseTrivyJson(await run.file(`/out/${name}.json`).contents()),
+      threshold,
+    );
+  }
+  return { gate, reports: run.directory('/out').withNewFile(`${name}.log`, output) };
+}
+
+/**
+ * Trivy filesystem scan of the repository: `scanners` among vuln, secret, misconfig (the chart in
+ * helm/ is checked as Kubernetes manifests by the misconfig scanner).
+ */
+export function scanSourceStage(
+  p: Pipeline,
+  severity: string,
+  scanners: string,
+  offline: boolean,
+): Promise<StageResult> {
+  const flags = offline ? ` ${OFFLINE_FLAGS}` : '';
+  const container = trivy(p).withDirectory('/target', p.source);
+  return trivyReport(
+    'scan-source',
+    container,
+    `trivy fs --scanners ${scanners}${flags} /target`,
+    severity,
+  );
+}
+
+/** Trivy scan of an image (exported as an OCI tarball, so no registry is involved). */
+export function scanImageStage(
+  p: Pipeline,
+  name: string,
+  image: Container,
+  severity: string,
+  scanners: string,
+  offline: boolean,
+): Promise<StageResult> {
+  const flags = offline ? ` ${OFFLINE_FLAGS}` : '';
+  const container = trivy(p).withFile('/target/image.tar', image.asTarball());
+  return trivyReport(
+    name,
+    container,
+    `trivy image --scanners ${scanners}${flags} --input /target/image.tar`,
+    severity,
+  );
+}
+
+/** Puts several stages' reports side by side, each under its gate's name. */
+export function mergeReports(results: StageResult[]): Directory {
+  let dir = dag.directory();
+  for (const r of results) dir = dir.withDirectory(r.gate.name, r.reports);
+  return dir;
+}

@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ciFailure } from '../src/ci.js';
+import {
+  enforceGate,
+  exitCodeGate,
+  formatGateFailure,
+  gatesMarkdown,
+  normalizeSeverity,
+  parseThreshold,
+} from '../src/gates/gate.js';
+import { k6Figures, gateK6 } from '../src/gates/k6.js';
+import { gateNpmAudit, parseNpmAudit } from '../src/gates/npm-audit.js';
+import { gateSchemathesis, parseSchemathesisJunit } from '../src/gates/schemathesis.js';
+import { countSarifResults, gateTrivy, parseTrivyJson } from '../src/gates/trivy.js';
+import { gateZap, parseZapJson, parseZapRules } from '../src/gates/zap.js';
+import { selectEnvironments } from '../src/chart.js';
+import { imageReferences, registryHost } from '../src/publish.js';
+import { resolveImages, DEFAULT_IMAGES } from '../src/images.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixture = (name: string): string => readFileSync(join(here, 'fixtures', name), 'utf8');
+
+describe('dagger gates: severities and verdicts', () => {
+  it('normalizes tool severities and rejects unknown thresholds', () => {
+    assert.equal(normalizeSeverity('MEDIUM'), 'moderate');
+    assert.equal(normalizeSeverity('CRITICAL'), 'critical');
+    assert.equal(normalizeSeverity('UNKNOWN'), 'info');
+    assert.equal(parseThreshold('HIGH'), 'high');
+    assert.throws(() => parseThreshold('hihg'), /unknown severity threshold "hihg"/);
+  });
+
+  it('turns an exit code into a gate with the output tail', () => {
+    assert.equal(exitCodeGate('test', 0, 'ok').passed, true);
+    const failed = exitCodeGate('test', 2, 'line1\n  1 failing');
+    assert.equal(failed.passed, false);
+    assert.deepEqual(failed.findings, ['line1', '  1 failing']);
+    assert.throws(() => enforceGate(failed), /test gate failed: exit code 2\n {2}- line1/);
+  });
+
+  it('ci names every failed gate, and is silent when all pass', () => {
+    const ok = { name: 'lint', passed: true, summary: 'clean', findings: [] };
+    const bad = { name: 'zap', passed: false, summary: '1 FAIL', findings: ['x'] };
+    assert.equal(ciFailure([ok]), null);
+    assert.match(
+      ciFailure([ok, bad, { ...bad, name: 'audit' }]) ?? '',
+      /2 gate\(s\) failed: zap, audit/,
+    );
+    assert.match(gatesMarkdown([ok, bad]), /\| zap \| FAIL \| 1 FAIL \|/);
+    assert.match(formatGateFailure({ ...bad, findings: ['a', 'b', 'c'] }, 2), /… and 1 more/);
+  });
+});
+
+describe('dagger gates: npm audit', () => {
+  it('passes a clean report', () => {
+    const gate = gateNpmAudit(parseNpmAudit(fixture('npm-audit-clean.json')), 'high');
+    assert.equal(gate.passed, true);
+  });
+
+  it('fails on a high vulnerability at threshold high, listing only those', () => {
+    const report = parseNpmAudit(fixture('npm-audit-high.json'));
+    assert.deepEqual(report.counts, { info: 0, low: 0, moderate: 2, high: 1, critical: 0 });
+    const gate = gateNpmAudit(report, 'high');
+    assert.equal(gate.passed, false);
+    assert.equal(gate.findings.length, 1);
+    assert.match(
+      gate.findings[0] ?? '',
+      /^high cross-spawn: Regular Expression Denial.*fix available/,
+    );
+  });
+
+  it('passes the same report at threshold critical, fails it at moderate', () => {
+    const report = parseNpmAudit(fixture('npm-audit-high.json'));
+    assert.equal(gateNpmAudit(report, 'critical').passed, true);
+    assert.equal(gateNpmAudit(report, 'moderate').findings.length, 3);
+  });
+
+  it('never reads an npm error as a clean audit', () => {
+    assert.throws(() => parseNpmAudit(fixture('npm-audit-error.json')), /npm audit failed: E405/);
+    assert.throws(() => parseNpmAudit('{}'), /not an npm audit report/);
+  });
+});
+
+describe('dagger gates: Trivy', () => {
+  it('flattens vulnerabilities, secrets and failed misconfigurations (not passed checks)', () => {
+    const findings = parseTrivyJson(fixture('trivy-fs.json'));
+    assert.deepEqual(
+      findings.map((f) => `${f.kind}:${f.id}:${f.severity}`),
+      [
+        'vulnerability:CVE-2024-21538:high',
+        'vulnerability:CVE-2024-55565:moderate',
+        'secret:private-key:high',
+        'misconfiguration:KSV014:high',
+        'misconfiguration:KSV020:low',
+      ],
+    );
+  });
+
+  it('fails on HIGH findings of every kind', () => {
+    const gate = gateTrivy('scan-source', parseTrivyJson(fixture('trivy-fs.json')), 'high');
+    assert.equal(gate.passed, false);
+    assert.match(
+      gate.summary,
+      /3 finding\(s\) at or above high \(1 vulnerabilities, 1 secrets, 1 misconfigurations\) of 5 total/,
+    );
+    assert.ok(gate.findings.some((f) => f.includes('app/test/fixtures/key.pem:1')));
+  });
+
+  it('passes an image whose findings are all below the threshold', () => {
+    const gate = gateTrivy('scan-image', parseTrivyJson(fixture('trivy-clean.json')), 'high');
+    assert.equal(gate.passed, true);
+    assert.equal(
+      gateTrivy('scan-image', parseTrivyJson(fixture('trivy-clean.json')), 'low').passed,
+      false,
+    );
+  });
+
+  it('counts SARIF results per level (warning when omitted) and rejects non-SARIF', () => {
+    assert.deepEqual(countSarifResults(fixture('trivy.sarif')), { error: 3, warning: 2, note: 0 });
+    assert.throws(() => countSarifResults(fixture('trivy-fs.json')), /not a SARIF 2.1.0 log/);
+    assert.throws(() => parseTrivyJson(fixture('trivy.sarif')), /not a Trivy JSON report/);
+  });
+});
+
+describe('dagger gates: ZAP', () => {
+  const rules = parseZapRules(readFileSync(join(here, '..', 'zap', 'rules.tsv'), 'utf8'));
+
+  it('reads the alerts with risk and instance counts', () => {
+    const alerts = parseZapJson(fixture('zap-report.json'));
+    assert.deepEqual(
+      alerts.map((a) => [a.pluginId, a.risk, a.instances]),
+      [
+        ['10038', 2, 2],
+        ['10096', 0, 1],
+        ['10063', 1, 1],
+        ['40012', 3, 1],
+      ],
+    );
+  });
+
+  it('fails on rule FAIL alerts and unlisted high-risk alerts, ignores IGNORE', () => {
+    const gate = gateZap(parseZapJson(fixture('zap-report.json')), rules);
+    assert.equal(gate.passed, false);
+    assert.equal(gate.summary, '2 FAIL, 1 WARN alert(s)');
+    assert.deepEqual(
+      gate.findings.map((f) => f.slice(0, 7)),
+      ['[10038]', '[40012]'],
+    );
+  });
+
+  it('passes when only warnings remain', () => {
+    const alerts = parseZapJson(fixture('zap-report.json')).filter((a) => a.pluginId === '10063');
+    assert.equal(gateZap(alerts, rules).passed, true);
+  });
+
+  it('rejects malformed rules and reports', () => {
+    assert.throws(() => parseZapRules('10038\tBLOCK\t(x)'), /bad ZAP rule line/);
+    assert.throws(() => parseZapJson('{"alerts":[]}'), /not a ZAP JSON report/);
+  });
+});
+
+describe('dagger gates: k6', () => {
+  it('passes when every threshold held and reports the headline figures', () => {
+    const json = fixture('k6-summary-pass.json');
+    const gate = gateK6(json);
+    assert.equal(gate.passed, true);
+    assert.match(
+      gate.summary,
+      /^5\/5 thresholds held; http p95 11.4 ms, errors 0.00%, time to first token p95 42.0 ms$/,
+    );
+    assert.deepEqual(k6Figures(json), {
+      httpP95Ms: 11.4,
+      httpFailedRate: 0,
+      ttftP95Ms: 42,
+      requests: 1830,
+      iterations: 822,
+    });
+  });
+
+  it('fails naming each crossed threshold', () => {
+    const gate = gateK6(fixture('k6-summary-fail.json'));
+    assert.equal(gate.passed, false);
+    assert.deepEqual(gate.findings, [
+      'http_req_duration: p(95)<500 crossed',
+      'http_req_failed: rate<0.01 crossed',
+      'chat_time_to_first_token: p(95)<1000 crossed',
+      'checks: rate>0.99 crossed',
+    ]);
+  });
+
+  it('fails a summary without thresholds, and rejects non-summaries', () => {
+    assert.equal(gateK6('{"metrics":{"http_reqs":{"values":{"count":1}}}}').passed, false);
+    assert.throws(() => gateK6('{}'), /not a k6 summary/);
+  });
+});
+
+describe('dagger gates: schemathesis', () => {
+  it('passes a run where every operation passed', () => {
+    const gate = gateSchemathesis(parseSchemathesisJunit(fixture('schemathesis-pass.xml')));
+    assert.equal(gate.passed, true);
+    assert.match(gate.summary, /^4 operations: 0 server error/);
+  });
+
+  it('fails on 5xx and schema violations, tolerating other findings', () => {
+    const run = parseSchemathesisJunit(fixture('schemathesis-fail.xml'));
+    assert.equal(run.operations, 5);
+    assert.deepEqual(
+      run.failures.map((f) => [f.operation, f.kind]),
+      [
+        ['POST /api/conversations', 'server-error'],
+        ['GET /api/conversations/{id}', 'schema-violation'],
+        ['PATCH /api/conversations/{id}', 'other'],
+        ['DELETE /api/conversations/{id}', 'other'],
+      ],
+    );
+    const gate = gateSchemathesis(run);
+    assert.equal(gate.passed, false);
+    assert.equal(gate.findings.length, 2);
+    assert.match(gate.summary, /1 server error\(s\), 1 schema violation\(s\), 2 other/);
+  });
+
+  it('fails when nothing was tested, and rejects non-JUnit input', () => {
+    assert.equal(gateSchemathesis({ operations: 0, failures: [] }).passed, false);
+    assert.throws(() => parseSchemathesisJunit('<html></html>'), /not a JUnit report/);
+  });
+});
+
+describe('dagger pure helpers', () => {
+  it('selects environments and rejects unknown ones', () => {
+    assert.deepEqual(selectEnvironments('all'), ['dev', 'staging', 'production']);
+    assert.deepEqual(selectEnvironments('dev, production'), ['dev', 'production']);
+    assert.throws(() => selectEnvironments('prod'), /unknown environment "prod"/);
+  });
+
+  it('publishes the tag and latest, with credentials for the registry host', () => {
+    assert.deepEqual(imageReferences('ghcr.io/acme/', 'aichat-backend', 'abc123'), [
+      'ghcr.io/acme/aichat-backend:abc123',
+      'ghcr.io/acme/aichat-backend:latest',
+    ]);
+    assert.deepEqual(imageReferences('localhost:5000', 'aichat-frontend', 'latest'), [
+      'localhost:5000/aichat-frontend:latest',
+    ]);
+    assert.equal(registryHost('ghcr.io/acme'), 'ghcr.io');
+  });
+
+  it('keeps pinned defaults for blank image overrides', () => {
+    const images = resolveImages({ k6: ' localhost:5000/aichat/k6:1 ', node: '' });
+    assert.equal(images.k6, 'localhost:5000/aichat/k6:1');
+    assert.equal(images.node, DEFAULT_IMAGES.node);
+  });
+});

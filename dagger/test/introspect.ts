@@ -1,0 +1,155 @@
+// Runs the TypeScript SDK's own introspector (what the engine's TypeScript runtime runs to
+// register the module) on dagger/src, and renders the result the way `dagger functions` names it.
+import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** dagger/src, the module's source directory. */
+export const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+
+/** A function as the introspector sees it, reduced to what the tests assert. */
+export interface IntrospectedFunction {
+  name: string;
+  cliName: string;
+  description: string;
+  returnType: string;
+  isCheck: boolean;
+  isUp: boolean;
+  arguments: { name: string; cliName: string; type: string; optional: boolean; default: unknown }[];
+}
+
+/** The module as the introspector sees it. */
+export interface IntrospectedModule {
+  description: string;
+  constructorArguments: IntrospectedFunction['arguments'];
+  constructorSource: { defaultPath?: string; ignore?: string[] };
+  functions: IntrospectedFunction[];
+}
+
+interface TypeDef {
+  kind: string;
+  name?: string;
+  typeDef?: TypeDef;
+}
+interface Arg {
+  name: string;
+  type?: TypeDef;
+  isOptional: boolean;
+  defaultValue?: unknown;
+  defaultPath?: string;
+  ignore?: string[];
+}
+interface Fn {
+  name: string;
+  description: string;
+  returnType?: TypeDef;
+  arguments: Record<string, Arg>;
+  isCheck: boolean;
+  isUp: boolean;
+}
+
+/** camelCase → kebab-case, the CLI's naming of functions and flags. */
+export function kebab(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+function typeName(t: TypeDef | undefined): string {
+  if (!t) return '?';
+  switch (t.kind) {
+    case 'STRING_KIND':
+      return 'String';
+    case 'INTEGER_KIND':
+      return 'Int';
+    case 'FLOAT_KIND':
+      return 'Float';
+    case 'BOOLEAN_KIND':
+      return 'Boolean';
+    case 'VOID_KIND':
+      return 'Void';
+    case 'LIST_KIND':
+      return `[${typeName(t.typeDef)}]`;
+    default:
+      return t.name ?? t.kind;
+  }
+}
+
+function args(record: Record<string, Arg>): IntrospectedFunction['arguments'] {
+  return Object.values(record).map((a) => ({
+    name: a.name,
+    cliName: kebab(a.name),
+    type: typeName(a.type),
+    optional: a.isOptional,
+    default: a.defaultValue,
+  }));
+}
+
+/** Introspects dagger/src with the SDK's `scan()` (found inside the installed package). */
+export async function introspect(): Promise<IntrospectedModule> {
+  const require = createRequire(import.meta.url);
+  const sdkMain = require.resolve('@dagger.io/dagger');
+  const introspector = join(dirname(sdkMain), 'module', 'introspector', 'index.js');
+  const { scan } = (await import(pathToFileURL(introspector).href)) as {
+    scan: (files: string[], name: string, load: boolean) => Promise<{ toJSON(): unknown }>;
+  };
+  // The engine's runtime hands the introspector the module's generated client.gen.ts, where core
+  // types (Directory, Container, …) are declared; the npm package ships the same declarations as
+  // client.gen.d.ts, so a copy under the expected name plays that part.
+  const clientGen = join(mkdtempSync(join(tmpdir(), 'aichat-introspect-')), 'client.gen.ts');
+  copyFileSync(join(dirname(sdkMain), 'api', 'client.gen.d.ts'), clientGen);
+  const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(SRC, f))
+    .concat(clientGen);
+  // load=false: the AST analysis is the registration; importing would need a live engine.
+  const mod = await scan(files, 'aichat', false);
+  const json = JSON.parse(JSON.stringify(mod)) as {
+    description?: string;
+    objects: Record<
+      string,
+      { constructor?: { arguments: Record<string, Arg> }; methods: Record<string, Fn> }
+    >;
+  };
+  const main = json.objects.Aichat;
+  if (!main) throw new Error(`no Aichat object; found ${Object.keys(json.objects).join(', ')}`);
+  // isCheck/isUp are not part of toJSON(): read them from the live objects.
+  const live = (mod as unknown as { objects: Record<string, { methods: Record<string, Fn> }> })
+    .objects.Aichat?.methods;
+  const sourceArg = main.constructor?.arguments.source;
+  return {
+    description: json.description ?? '',
+    constructorArguments: args(main.constructor?.arguments ?? {}),
+    constructorSource: { defaultPath: sourceArg?.defaultPath, ignore: sourceArg?.ignore },
+    functions: Object.values(main.methods).map((m) => ({
+      name: m.name,
+      cliName: kebab(m.name),
+      description: m.description,
+      returnType: typeName(m.returnType),
+      isCheck: live?.[m.name]?.isCheck ?? false,
+      isUp: live?.[m.name]?.isUp ?? false,
+      arguments: args(m.arguments),
+    })),
+  };
+}
+
+/** A `dagger functions`-style listing, plus each function's arguments. */
+export function renderListing(mod: IntrospectedModule): string {
+  const width = Math.max(...mod.functions.map((f) => f.cliName.length)) + 2;
+  const lines = ['Name'.padEnd(width) + 'Description'];
+  for (const f of mod.functions) {
+    const marks = [f.isCheck ? '@check' : '', f.isUp ? '@up' : ''].filter(Boolean).join(' ');
+    const first = (f.description.split('\n\n')[0] ?? '').replace(/\s+/g, ' ');
+    lines.push(`${f.cliName.padEnd(width)}${first}`);
+    const argText = f.arguments
+      .map(
+        (a) =>
+          `--${a.cliName} ${a.type}${a.optional || a.default !== undefined ? '' : ' (required)'}`,
+      )
+      .join(', ');
+    lines.push(
+      `${''.padEnd(width)}  → ${f.returnType}${marks ? ` ${marks}` : ''}${argText ? `; ${argText}` : ''}`,
+    );
+  }
+  return lines.join('\n');
+}
