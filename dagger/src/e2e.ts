@@ -3,24 +3,39 @@ import type { Pipeline, StageResult } from './context.js';
 import { exitCodeGate } from './gates/gate.js';
 import { withDataServices } from './services.js';
 
-/** Debian's Chromium, where the E2E suite expects it (playwright-core downloads no browser). */
-const CHROMIUM = '/usr/bin/chromium';
+/**
+ * The Debian packages the browser suite runs: Chromium (playwright-core downloads no browser)
+ * and nginx (the suite checks web/nginx.conf on a real nginx), each with the path it is used at.
+ */
+const SYSTEM_PACKAGES: Record<string, string> = {
+  chromium: '/usr/bin/chromium',
+  nginx: '/usr/sbin/nginx',
+};
 
 /**
  * Runs the browser suite (web/e2e, mocha + playwright-core + Debian Chromium) on the built
- * workspaces with PostgreSQL and Redis bound. Chromium is installed from Debian only when the
- * node image does not already carry it, so a mirror image with Chromium needs no network.
+ * workspaces with PostgreSQL and Redis bound. Chromium and nginx are installed from Debian only
+ * when the node image lacks them, so a mirror image that carries them needs no network.
  * Reports: JUnit XML, the console output and every screenshot the suite saved under reports/.
  */
 export async function e2eStage(p: Pipeline): Promise<StageResult> {
+  const checks = Object.entries(SYSTEM_PACKAGES).map(
+    ([pkg, path]) => `[ -x ${path} ] || missing="$missing ${pkg}"`,
+  );
   const script = [
-    `if [ ! -x ${CHROMIUM} ]; then`,
-    '  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null',
+    'missing=""',
+    ...checks,
+    'if [ -n "$missing" ]; then',
+    '  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null \\',
+    '    || { echo "cannot install:$missing" >&2; exit 1; }',
     'fi',
     'npm run build',
     'mkdir -p /out',
     'status=0',
-    "npx mocha --reporter xunit --reporter-option output=/out/junit.xml 'web/e2e/**/*.e2e.ts' || status=$?",
+    // --no-config: mocha would merge the root config's spec globs (every suite) into ours.
+    'npx mocha --no-config --node-option import=tsx --require test/support/global.ts --extension ts ' +
+      '--timeout 60000 --exit --reporter xunit --reporter-option output=/out/junit.xml ' +
+      "'web/e2e/**/*.e2e.ts' || status=$?",
     'for d in reports web/reports; do if [ -d "$d" ]; then cp -r "$d" "/out/$(echo "$d" | tr / -)"; fi; done',
     'exit $status',
   ].join('\n');

@@ -2,6 +2,8 @@ import { dag, type Container } from '@dagger.io/dagger';
 import { built, WORKDIR } from './base.js';
 import type { Pipeline } from './context.js';
 
+/** nginx's server configuration directory in the frontend image. */
+export const NGINX_CONF_D = '/etc/nginx/conf.d';
 /** Where the backend lives in its image. */
 const APP_DIR = '/app';
 /** The repository URL recorded in the images' OCI labels. */
@@ -66,7 +68,8 @@ export function backendImage(p: Pipeline, revision: string): Container {
 
 /**
  * The frontend image: the built web UI on unprivileged nginx (port 8080, non-root) with the
- * server configuration from web/nginx.conf (headers, caching, SPA fallback).
+ * server block from web/nginx.conf and its security-headers.inc (headers, caching, SPA fallback).
+ * The API is routed by the ingress; `*.locations` files in conf.d can add proxying.
  */
 export function frontendImage(p: Pipeline, revision: string): Container {
   const build = built(p);
@@ -74,9 +77,10 @@ export function frontendImage(p: Pipeline, revision: string): Container {
     .container()
     .from(p.images.nginx)
     .withDirectory('/usr/share/nginx/html', build.directory(`${WORKDIR}/web/dist`))
-    .withFile('/etc/nginx/conf.d/default.conf', p.source.file('web/nginx.conf'))
+    .withFile(`${NGINX_CONF_D}/default.conf`, p.source.file('web/nginx.conf'))
+    .withFile(`${NGINX_CONF_D}/security-headers.inc`, p.source.file('web/security-headers.inc'))
     .withExposedPort(8080)
-    .withDockerHealthcheck(['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/'], {
+    .withDockerHealthcheck(['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/healthz'], {
       interval: '10s',
       timeout: '3s',
       retries: 3,

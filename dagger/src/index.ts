@@ -41,7 +41,7 @@ import { lintStage } from './lint.js';
 import { loadStage } from './load.js';
 import { publishImages } from './publish.js';
 import { mergeReports, scanImageStage, scanSourceStage } from './scan.js';
-import { backendService } from './stack.js';
+import { frontendService } from './stack.js';
 import { testStage } from './test.js';
 import { zapStage } from './zap.js';
 
@@ -351,13 +351,13 @@ export class Aichat {
   }
 
   /**
-   * The whole stack as one service on port 8080: the backend (serving the UI) with PostgreSQL
-   * and Redis. `dagger call serve up --ports 8080:8080`.
+   * The whole stack as one service on port 8080: the nginx frontend proxying the API and
+   * WebSocket to the backend, with PostgreSQL and Redis. `dagger call serve up --ports 8080:8080`.
    */
   @func()
   @up()
   serve(): Service {
-    return backendService(this.pipeline());
+    return frontendService(this.pipeline());
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Container, Service } from '@dagger.io/dagger';
 import type { Pipeline } from './context.js';
-import { backendImage, frontendImage } from './image.js';
+import { backendImage, frontendImage, NGINX_CONF_D } from './image.js';
 import { withDataServices } from './services.js';
 
 /**
@@ -23,9 +23,35 @@ export function backendService(p: Pipeline): Service {
   return container.withExposedPort(8080).asService({ useEntrypoint: true });
 }
 
-/** The nginx frontend as a service on port 8080, with the backend bound as `backend`. */
+/**
+ * nginx locations that make the frontend serve the whole app on one origin: the API, the
+ * WebSocket and the health endpoints go to the backend bound as `backend`.
+ */
+export const BACKEND_LOCATIONS = `
+location /api/ {
+    proxy_pass http://backend:8080;
+    proxy_set_header Host $host;
+}
+location = /ws {
+    proxy_pass http://backend:8080;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection "upgrade";
+    proxy_set_header Host $host;
+    proxy_read_timeout 1h;
+}
+location ~ ^/(health|ready|metrics)$ {
+    proxy_pass http://backend:8080;
+}
+`;
+
+/**
+ * The whole stack behind the nginx frontend on port 8080: UI from nginx, API and WebSocket
+ * proxied to the backend service (with PostgreSQL and Redis).
+ */
 export function frontendService(p: Pipeline): Service {
   return frontendImage(p, 'pipeline')
+    .withNewFile(`${NGINX_CONF_D}/backend.locations`, BACKEND_LOCATIONS)
     .withServiceBinding('backend', backendService(p))
     .withExposedPort(8080)
     .asService({ useEntrypoint: true });
