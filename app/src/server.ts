@@ -1,0 +1,82 @@
+/**
+ * Starts and stops the whole process: database (migrated), optional Redis, the app on its port,
+ * and the ordered shutdown. bin/server.ts wraps this with configuration and signals.
+ */
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import type { Config } from './config/index.js';
+import { createDb, migrateLatest } from './db/index.js';
+import { createDeps, type AppDeps } from './deps.js';
+import type { Logger } from './logger.js';
+import { connectRedis } from './redis.js';
+
+/** A running server. */
+export interface RunningServer {
+  server: Server;
+  deps: AppDeps;
+  /** The port actually bound (PORT=0 picks a free one). */
+  port: number;
+  /** Graceful stop: stop accepting, run shutdown hooks within the grace period, close resources. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Connects and migrates the database, connects Redis when configured, recovers replies a crash
+ * left `streaming`, and listens. Rejects (after releasing what it opened) when a dependency is
+ * unreachable.
+ */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const db = createDb(config.database);
+  let redis: AppDeps['redis'];
+  try {
+    const applied = await migrateLatest(db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  const deps = createDeps({ config, logger, db, redis });
+  deps.lifecycle.onClose('database', () => db.destroy());
+  if (redis) {
+    const client = redis;
+    deps.lifecycle.onClose('redis', async () => {
+      await client.close().catch(() => client.destroy());
+    });
+  }
+  const recovered = await deps.messages.markStreamingInterrupted();
+  if (recovered)
+    logger.warn({ recovered }, 'replies left streaming by a previous run marked interrupted');
+
+  const app = createApp(deps);
+  // app.listen (not http.createServer) so a WebSocket-enabled app attaches its upgrade handler.
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(
+    {
+      port,
+      host: config.host,
+      database: config.database.client,
+      redis: Boolean(redis),
+      models: deps.providers.models.map((m) => m.id),
+    },
+    'aichat listening',
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info({ graceMs: config.shutdownGraceMs }, 'shutting down');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await deps.lifecycle.shutdown(config.shutdownGraceMs);
+      server.closeAllConnections();
+      await closed;
+      logger.info('stopped');
+    })());
+  return { server, deps, port, stop };
+}
