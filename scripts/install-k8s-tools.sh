@@ -7,13 +7,33 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Pins: module path, package to install, version, and the variable that carries the version string
-# (release builds set it with -ldflags; `go install` alone would report "dev").
+# Pins: module path, package to install, version. Versions and link flags as the projects' own
+# release builds set them (`go install` alone would report "dev" and, for helm, Kubernetes 1.20).
 tools=(
-  "helm.sh/helm/v3 helm.sh/helm/v3/cmd/helm v3.22.0 helm.sh/helm/v3/internal/version.version"
-  "github.com/yannh/kubeconform github.com/yannh/kubeconform/cmd/kubeconform v0.8.0 main.version"
-  "github.com/open-policy-agent/conftest github.com/open-policy-agent/conftest v0.71.1 github.com/open-policy-agent/conftest/internal/version.Version"
+  "helm.sh/helm/v3 helm.sh/helm/v3/cmd/helm v3.22.0"
+  "github.com/yannh/kubeconform github.com/yannh/kubeconform/cmd/kubeconform v0.8.0"
+  "github.com/open-policy-agent/conftest github.com/open-policy-agent/conftest v0.71.1"
 )
+
+# -ldflags for one tool.
+ldflags_for() {
+  local name="$1" version="$2"
+  case "$name" in
+    helm)
+      # helm's Makefile derives the default Kubernetes version from its client-go (v0.37 → 1.37).
+      local kv
+      kv="$(cd /tmp && GOTOOLCHAIN=local go mod download -json "helm.sh/helm/v3@$version" >/dev/null &&
+        awk '$1 == "k8s.io/client-go" { print $2 }' "$(go env GOMODCACHE)/cache/download/helm.sh/helm/v3/@v/$version.mod")"
+      local minor="${kv#v0.}"
+      minor="${minor%%.*}"
+      echo "-s -w -X helm.sh/helm/v3/internal/version.version=$version" \
+        "-X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$minor" \
+        "-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$minor"
+      ;;
+    kubeconform) echo "-s -w -X main.version=$version" ;;
+    conftest) echo "-s -w -X github.com/open-policy-agent/conftest/internal/version.Version=$version" ;;
+  esac
+}
 
 if [ -n "${K8S_TOOLS_BIN:-}" ]; then
   bin="$K8S_TOOLS_BIN"
@@ -24,23 +44,16 @@ else
 fi
 mkdir -p "$bin"
 
-# What a tool says its version is (each has its own flag).
-reported_version() {
-  case "${1##*/}" in
-    helm) "$1" version --short ;;
-    kubeconform) "$1" -v ;;
-    conftest) "$1" --version ;;
-  esac 2>/dev/null || true
-}
-
 for entry in "${tools[@]}"; do
-  read -r module pkg version versionvar <<<"$entry"
+  read -r module pkg version <<<"$entry"
   name="${pkg##*/}"
-  ldflags="-s -w -X $versionvar=$version"
-  # `go version -m` shows the module version the binary was built from; the tool's own version
-  # output shows that the version stamp was linked in too.
+  ldflags="$(ldflags_for "$name" "$version")"
+  # A stamp next to the binary records the exact build; -trimpath keeps ldflags out of the
+  # binary's build info, so `go version -m` alone cannot tell.
+  stamp="$bin/.$name.build"
+  build="$pkg@$version -trimpath -ldflags=$ldflags"
   have="$(go version -m "$bin/$name" 2>/dev/null | awk -v m="$module" '$1 == "mod" && $2 == m { print $3 }' || true)"
-  if [ "$have" = "$version" ] && reported_version "$bin/$name" | grep -qF -- "$version"; then
+  if [ "$have" = "$version" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$build" ]; then
     echo "$name $version: already installed in $bin"
     continue
   fi
@@ -48,6 +61,7 @@ for entry in "${tools[@]}"; do
   # GOTOOLCHAIN=local: build with the installed Go; a module's `toolchain` line must not trigger a
   # toolchain download. CGO off: static binaries, no C compiler needed.
   GOBIN="$bin" GOTOOLCHAIN=local CGO_ENABLED=0 go install -trimpath -ldflags="$ldflags" "$pkg@$version"
+  echo "$build" >"$stamp"
 done
 
 if ! command -v helm >/dev/null || [ "$(command -v helm)" != "$bin/helm" ]; then

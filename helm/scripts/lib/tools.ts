@@ -19,29 +19,35 @@ function candidateDirs(): string[] {
   return dirs;
 }
 
-const found = new Map<ToolName, string>();
-
 /**
- * Absolute path of a tool; throws (never skips) when it is not installed.
- * @example toolPath('helm') // '/usr/local/bin/helm'
+ * Absolute path of a tool in the first of `dirs` that has it; throws (never skips) otherwise.
+ * @example findTool('helm', ['/usr/local/bin']) // '/usr/local/bin/helm'
  */
-export function toolPath(name: ToolName): string {
-  const cached = found.get(name);
-  if (cached) return cached;
-  for (const dir of candidateDirs()) {
+export function findTool(name: ToolName, dirs: string[]): string {
+  for (const dir of dirs) {
     const path = join(dir, name);
     try {
       accessSync(path, constants.X_OK);
-      found.set(name, path);
       return path;
     } catch {
       // not in this directory
     }
   }
   throw new Error(
-    `${name} is not installed (looked in PATH, $K8S_TOOLS_BIN, /usr/local/bin, $GOPATH/bin): ` +
-      'run scripts/install-k8s-tools.sh',
+    `${name} is not installed (looked in ${dirs.join(', ')}): run scripts/install-k8s-tools.sh`,
   );
+}
+
+const found = new Map<ToolName, string>();
+
+/** Absolute path of a tool from PATH, $K8S_TOOLS_BIN, /usr/local/bin or $GOPATH/bin (cached). */
+export function toolPath(name: ToolName): string {
+  let path = found.get(name);
+  if (!path) {
+    path = findTool(name, candidateDirs());
+    found.set(name, path);
+  }
+  return path;
 }
 
 /** Outcome of one tool run. */

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { POLICY_DIR } from '../scripts/lib/chart.js';
+import { checkFixture, fixturePolicies } from '../scripts/lib/fixtures.js';
+
+describe('helm policies: each Rego policy against its passing and failing fixture', function () {
+  this.timeout(60_000);
+
+  it('every policy file has a fixture directory and every fixture a policy', () => {
+    const policies = readdirSync(POLICY_DIR)
+      .filter((f) => f.endsWith('.rego'))
+      .map((f) => f.replace(/\.rego$/, ''))
+      .sort();
+    assert.deepEqual(fixturePolicies(), policies);
+    for (const required of [
+      'run_as_non_root',
+      'read_only_root_filesystem',
+      'no_latest_tag',
+      'resources',
+      'no_privileged',
+      'no_host_path',
+      'production_tls',
+      'probes',
+    ]) {
+      assert.ok(policies.includes(required), `policy ${required}`);
+    }
+  });
+
+  for (const policy of fixturePolicies()) {
+    it(`${policy}: pass.yaml passes, every document of fail.yaml is reported`, async () => {
+      const result = await checkFixture(policy);
+      assert.deepEqual(result.passFailures, [], 'pass fixture reported');
+      assert.ok(result.failMessages.length > 0, 'fail fixture reported nothing');
+      assert.deepEqual(result.unreportedFailDocuments, [], 'fail documents not reported');
+      const tag = `[${policy.replaceAll('_', '-')}]`;
+      for (const msg of result.failMessages) assert.ok(msg.startsWith(tag), msg);
+    });
+  }
+});
