@@ -82,17 +82,18 @@ export class Connection implements HubSocket {
     // A client that does not read must not make us buffer without bound.
     if (this.ws.bufferedAmount > this.deps.sendBufferLimit) {
       this.deps.logger.warn({ userId: this.user?.id }, 'closing slow websocket consumer');
-      this.close(CLOSE.slowConsumer, 'slow consumer');
+      // The close frame queues behind the backlog: give the client a few seconds to read up to it.
+      this.close(CLOSE.slowConsumer, 'slow consumer', 5000);
       return;
     }
     this.ws.send(data);
   }
 
-  /** HubSocket: closes with a code; a peer that never answers the close is cut after 1 s. */
-  close(code: number, reason: string): void {
-    if (this.ws.readyState === this.ws.CLOSED) return;
+  /** HubSocket: closes with a code; a peer that never completes the close is cut after `graceMs`. */
+  close(code: number, reason: string, graceMs = 1000): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
     this.ws.close(code, reason);
-    setTimeout(() => this.ws.terminate(), 1000).unref();
+    setTimeout(() => this.ws.terminate(), graceMs).unref();
   }
 
   /** Heartbeat tick: terminates a socket that missed the previous ping, then pings again. */

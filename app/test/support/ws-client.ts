@@ -78,10 +78,12 @@ export async function connect(
       });
     },
     async close() {
-      if (ws.readyState !== WebSocket.CLOSED) {
-        ws.close();
-        await closed;
-      }
+      if (ws.readyState === WebSocket.CLOSED) return;
+      ws.close();
+      // A paused or dead peer never completes the close handshake: cut it after a second.
+      const timer = setTimeout(() => ws.terminate(), 1000);
+      await closed;
+      clearTimeout(timer);
     },
   };
   return client;
