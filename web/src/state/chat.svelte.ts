@@ -30,6 +30,8 @@ export class ChatStore {
   loadError = $state<string | null>(null);
   connection = $state<ConnectionState>('idle');
   retryInMs = $state<number | null>(null);
+  /** Failed connection attempts since the socket was last open. */
+  attempt = $state(0);
   models = $state.raw<ModelInfo[]>([]);
   defaultModel = $state('echo');
   /** Whether the open reply was already streaming when loaded (its start was not seen). */
@@ -155,6 +157,7 @@ export class ChatStore {
       if (u.kind === 'state') {
         this.connection = u.state;
         this.retryInMs = u.retryInMs ?? null;
+        this.attempt = u.attempt;
         if (u.state === 'open') {
           if (u.reconnected) {
             void this.conversations.load();
