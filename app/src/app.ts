@@ -21,6 +21,7 @@ import { modelRoutes } from './models/routes.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { ipRateLimit, userRateLimit } from './ratelimit/limiter.js';
 import { hasWebUi, serveWebUi } from './web/static.js';
+import { mountChat } from './ws/mount.js';
 
 /** Largest JSON body (issue: JSON body ≤ 64 KB). */
 export const MAX_BODY = '64kb';
@@ -107,5 +108,6 @@ export function createApp(deps: AppDeps): Koa {
   app.use(api.router.routes());
   app.use(api.router.allowedMethods({ throw: true }));
   if (hasWebUi(config.webDistDir)) app.use(serveWebUi(config.webDistDir));
-  return app;
+  // WebSocket chat at /ws (upgrades bypass the HTTP middleware above).
+  return mountChat(app, deps);
 }

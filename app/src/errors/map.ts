@@ -77,7 +77,8 @@ export function toErrorResponse(err: unknown): ErrorResponse {
     // http-errors style (koa's ctx.throw, co-body): trust only 4xx with expose.
     const status = typeof e.status === 'number' ? e.status : Number(e.statusCode);
     if (Number.isInteger(status) && status >= 400 && status < 500) {
-      if (e.type === 'entity.parse.failed') {
+      // co-body throws a SyntaxError with status 400 for malformed JSON.
+      if (e.type === 'entity.parse.failed' || (status === 400 && err instanceof SyntaxError)) {
         return answer(400, 'invalid_json', 'The request body is not valid JSON.');
       }
       if (status === 413) {

@@ -63,6 +63,8 @@ describe('error mapping', () => {
     assert.equal(tooLarge.body.error.code, 'payload_too_large');
     const badJson = toErrorResponse({ status: 400, type: 'entity.parse.failed', expose: true });
     assert.equal(badJson.body.error.code, 'invalid_json');
+    const coBody = Object.assign(new SyntaxError('Unexpected end of JSON input'), { status: 400 });
+    assert.equal(toErrorResponse(coBody).body.error.code, 'invalid_json');
     const unsupported = toErrorResponse({ status: 415, expose: true, message: 'Unsupported' });
     assert.equal(unsupported.body.error.code, 'unsupported_media_type');
   });

@@ -32,7 +32,7 @@ export interface TestApp {
  */
 export async function createTestApp(
   engine: TestDb['engine'],
-  options: { env?: Record<string, string>; redis?: RedisClientType } = {},
+  options: { env?: Record<string, string>; redis?: RedisClientType; rateLimitPrefix?: string } = {},
 ): Promise<TestApp> {
   const testDb = await createTestDatabase(engine);
   const config = loadConfig({
@@ -56,7 +56,7 @@ export async function createTestApp(
     logger,
     db,
     redis: options.redis,
-    rateLimitPrefix: `test:${Math.random().toString(36).slice(2)}`,
+    rateLimitPrefix: options.rateLimitPrefix ?? `test:${Math.random().toString(36).slice(2)}`,
   });
   const callback = createApp(deps).callback();
   return {
