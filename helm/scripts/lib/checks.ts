@@ -47,12 +47,16 @@ export interface PolicyFailure {
   msg: string;
 }
 
-/** conftest on a YAML stream: every policy namespace unless `namespace` narrows it to one. */
+/**
+ * conftest on a YAML stream. By default the `main` namespace (policy/main.rego gathers every
+ * aichat.* policy, exactly what a plain `conftest test -p helm/policy` applies); `namespace`
+ * narrows it to one policy.
+ */
 export async function conftest(
   yaml: string,
   namespace?: string,
 ): Promise<RunResult & { failures: PolicyFailure[] }> {
-  const scope = namespace ? ['--namespace', namespace] : ['--all-namespaces'];
+  const scope = namespace ? ['--namespace', namespace] : [];
   const result = await runTool(
     'conftest',
     ['test', '--no-color', '--output', 'json', '--policy', POLICY_DIR, ...scope, '-'],
