@@ -7,8 +7,25 @@ import { CHART } from './lint.js';
 /** The environments that have a values file (helm/aichat/values-<env>.yaml). */
 export const ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
 
-/** The values that select the image tag (both images are tagged alike by `publish`). */
-export const IMAGE_TAG_VALUES = ['backend.image.tag', 'frontend.image.tag'];
+/** The chart's image components and the image names `publish` pushes for them. */
+export const CHART_IMAGES = { backend: 'aichat-backend', frontend: 'aichat-frontend' } as const;
+
+/**
+ * `--set-string` arguments pointing the chart at published images: `tag` for both, and when
+ * `registry` is given (e.g. ghcr.io/owner, as for `publish`) its host and repository path.
+ */
+export function imageValues(registry: string, tag: string): string[] {
+  const sets: string[] = [];
+  for (const [component, image] of Object.entries(CHART_IMAGES)) {
+    if (tag !== '') sets.push(`${component}.image.tag=${tag}`);
+    if (registry !== '') {
+      const [host, ...path] = registry.replace(/\/+$/, '').split('/');
+      sets.push(`${component}.image.registry=${host}`);
+      sets.push(`${component}.image.repository=${[...path, image].join('/')}`);
+    }
+  }
+  return sets.flatMap((s) => ['--set-string', s]);
+}
 
 /** Expands `all` to every environment and rejects unknown names. */
 export function selectEnvironments(env: string): string[] {
@@ -23,11 +40,17 @@ export function selectEnvironments(env: string): string[] {
 }
 
 /**
- * `helm template` of the chart for each environment: one <env>.yaml per environment. `tag`, when
- * given, sets both image tags.
+ * `helm template` of the chart for each environment: one <env>.yaml per environment, with the
+ * images set by {@link imageValues}.
  */
-export function manifestsDirectory(p: Pipeline, env: string, tag: string): Directory {
-  const sets = tag === '' ? '' : IMAGE_TAG_VALUES.map((v) => ` --set-string ${v}=${tag}`).join('');
+export function manifestsDirectory(
+  p: Pipeline,
+  env: string,
+  tag: string,
+  registry = '',
+): Directory {
+  const values = imageValues(registry, tag);
+  const sets = values.length === 0 ? '' : ` ${values.join(' ')}`;
   const commands = selectEnvironments(env).map(
     (e) =>
       `helm template aichat ${CHART} --namespace aichat-${e} -f ${CHART}/values-${e}.yaml${sets} > /out/${e}.yaml`,
@@ -42,22 +65,42 @@ export function manifestsDirectory(p: Pipeline, env: string, tag: string): Direc
     .directory('/out');
 }
 
+/** Where `schemas` are mounted for kubeconform, and the file name pattern inside. */
+const SCHEMAS_DIR = '/schemas';
+const SCHEMA_FILE = '{{ .ResourceKind }}{{ .KindSuffix }}.json';
+
 /**
- * kubeconform (strict, CRDs without a schema tolerated) and conftest with helm/policy on the
- * manifests of every environment. `schemaLocation` adds a kubeconform schema source (e.g. a
- * local mirror for machines without internet).
+ * kubeconform's schema locations: `schemas` (a directory of JSON schemas, e.g. generated ones
+ * including CRDs) or `schemaLocation` (a URL template, e.g. a mirror) replace the default
+ * location, so a machine without internet never reaches for it.
+ */
+export function schemaLocations(schemaLocation: string, hasSchemas: boolean): string[] {
+  const locations: string[] = [];
+  if (hasSchemas) locations.push(`${SCHEMAS_DIR}/${SCHEMA_FILE}`);
+  if (schemaLocation !== '') locations.push(schemaLocation);
+  return locations.length > 0 ? locations : ['default'];
+}
+
+/**
+ * kubeconform (strict; kinds without a schema, i.e. CRDs on the default location, tolerated) and
+ * conftest with helm/policy on the manifests of every environment.
  */
 export async function policyStage(
   p: Pipeline,
   kubernetesVersion: string,
   schemaLocation: string,
+  schemas?: Directory,
 ): Promise<StageResult> {
   const manifests = manifestsDirectory(p, 'all', '');
   const files = ENVIRONMENTS.map((e) => `/manifests/${e}.yaml`);
-  const locations = ['default', ...(schemaLocation === '' ? [] : [schemaLocation])];
+  const locations = schemaLocations(schemaLocation, schemas !== undefined);
+  const base = dag.container().from(p.images.kubeconform);
   // Both tool images are shell-less: their entrypoints get explicit file lists.
   const kubeconform = execEntrypointAllowingFailure(
-    dag.container().from(p.images.kubeconform).withDirectory('/manifests', manifests),
+    (schemas ? base.withDirectory(SCHEMAS_DIR, schemas) : base).withDirectory(
+      '/manifests',
+      manifests,
+    ),
     [
       '-strict',
       '-summary',
@@ -74,7 +117,8 @@ export async function policyStage(
       .from(p.images.conftest)
       .withDirectory('/manifests', manifests)
       .withDirectory('/policy', p.source.directory('helm/policy')),
-    ['test', '--no-color', '--policy', '/policy', ...files],
+    // helm/policy keeps each rule in its own package: test them all, not just `main`.
+    ['test', '--no-color', '--all-namespaces', '--policy', '/policy', ...files],
   );
   const [kc, ct] = await Promise.all([outcome(kubeconform), outcome(conftest)]);
   const parts = [

@@ -21,6 +21,7 @@ export interface CiOptions {
   loadDuration: string;
   kubernetesVersion: string;
   schemaLocation: string;
+  schemas?: Directory;
 }
 
 /**
@@ -62,7 +63,7 @@ export async function ciStage(
         ),
     ],
     ['fuzz-api', () => fuzzStage(p, 20)],
-    ['policy', () => policyStage(p, o.kubernetesVersion, o.schemaLocation)],
+    ['policy', () => policyStage(p, o.kubernetesVersion, o.schemaLocation, o.schemas)],
     ['load-test', () => loadStage(p, o.loadVus, o.loadDuration)],
   ];
   if (!o.offline) {

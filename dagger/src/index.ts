@@ -310,22 +310,30 @@ export class Aichat {
    *
    * @param env dev, staging, production, a comma-separated list, or all.
    * @param tag Image tag to deploy; empty keeps the values files' tags.
+   * @param registry Image prefix the images were published to (as for `publish`); empty keeps the values files' registry.
    */
   @func()
-  manifests(env = 'all', tag = ''): Directory {
-    return manifestsDirectory(this.pipeline(), env, tag);
+  manifests(env = 'all', tag = '', registry = ''): Directory {
+    return manifestsDirectory(this.pipeline(), env, tag, registry);
   }
 
   /**
    * kubeconform and conftest (helm/policy) on the manifests of every environment.
    *
    * @param kubernetesVersion Kubernetes version whose schemas kubeconform validates against.
-   * @param schemaLocation Extra kubeconform schema location (e.g. a local mirror); empty for none.
+   * @param schemaLocation kubeconform schema URL template (e.g. a mirror) instead of the default.
+   * @param schemas Directory of kubeconform JSON schemas (<kind>-<group>-<version>.json, CRDs
+   *   included) instead of the default location: no network needed.
    */
   @func()
   @check()
-  async policy(kubernetesVersion = '1.30.0', schemaLocation = ''): Promise<void> {
-    enforceGate((await policyStage(this.pipeline(), kubernetesVersion, schemaLocation)).gate);
+  async policy(
+    kubernetesVersion = '1.31.0',
+    schemaLocation = '',
+    schemas?: Directory,
+  ): Promise<void> {
+    const result = await policyStage(this.pipeline(), kubernetesVersion, schemaLocation, schemas);
+    enforceGate(result.gate);
   }
 
   /**
@@ -370,7 +378,8 @@ export class Aichat {
    * @param loadVus Virtual users of the load test.
    * @param loadDuration Duration of the load test.
    * @param kubernetesVersion Kubernetes version for kubeconform.
-   * @param schemaLocation Extra kubeconform schema location; empty for none.
+   * @param schemaLocation kubeconform schema URL template instead of the default.
+   * @param schemas Directory of kubeconform JSON schemas instead of the default location.
    * @param failOnGate Fail when a gate failed (true) or always return the reports (false).
    */
   @func()
@@ -379,8 +388,9 @@ export class Aichat {
     severity = 'high',
     loadVus = 2,
     loadDuration = '10s',
-    kubernetesVersion = '1.30.0',
+    kubernetesVersion = '1.31.0',
     schemaLocation = '',
+    schemas?: Directory,
     failOnGate = true,
   ): Promise<Directory> {
     const { gates, reports } = await ciStage(this.pipeline(), {
@@ -390,6 +400,7 @@ export class Aichat {
       loadDuration,
       kubernetesVersion,
       schemaLocation,
+      schemas,
     });
     const failure = ciFailure(gates);
     if (failOnGate && failure !== null) throw new Error(failure);

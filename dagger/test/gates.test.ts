@@ -16,7 +16,7 @@ import { gateNpmAudit, parseNpmAudit } from '../src/gates/npm-audit.js';
 import { gateSchemathesis, parseSchemathesisJunit } from '../src/gates/schemathesis.js';
 import { countSarifResults, gateTrivy, parseTrivyJson } from '../src/gates/trivy.js';
 import { gateZap, parseZapJson, parseZapRules } from '../src/gates/zap.js';
-import { selectEnvironments } from '../src/chart.js';
+import { imageValues, schemaLocations, selectEnvironments } from '../src/chart.js';
 import { imageReferences, registryHost } from '../src/publish.js';
 import { resolveImages, DEFAULT_IMAGES } from '../src/images.js';
 
@@ -217,8 +217,24 @@ describe('dagger gates: schemathesis', () => {
     );
     const gate = gateSchemathesis(run);
     assert.equal(gate.passed, false);
-    assert.equal(gate.findings.length, 2);
+    assert.deepEqual(gate.findings, [
+      'server-error POST /api/conversations: - ST101 Server error',
+      'schema-violation GET /api/conversations/{id}: - ST108 Response violates schema',
+    ]);
     assert.match(gate.summary, /1 server error\(s\), 1 schema violation\(s\), 2 other/);
+  });
+
+  it('reads a real schemathesis 4.32 report (recorded against this backend)', () => {
+    const run = parseSchemathesisJunit(fixture('schemathesis-4.32-server-errors.xml'));
+    assert.equal(run.operations, 4);
+    assert.deepEqual(
+      run.failures.map((f) => [f.operation, f.kind, f.message]),
+      [
+        ['POST /api/auth/login', 'server-error', '- ST101 Server error'],
+        ['POST /api/auth/logout', 'server-error', '- ST101 Server error'],
+      ],
+    );
+    assert.equal(gateSchemathesis(run).passed, false);
   });
 
   it('fails when nothing was tested, and rejects non-JUnit input', () => {
@@ -232,6 +248,34 @@ describe('dagger pure helpers', () => {
     assert.deepEqual(selectEnvironments('all'), ['dev', 'staging', 'production']);
     assert.deepEqual(selectEnvironments('dev, production'), ['dev', 'production']);
     assert.throws(() => selectEnvironments('prod'), /unknown environment "prod"/);
+  });
+
+  it('replaces the default kubeconform schema location when schemas are given', () => {
+    assert.deepEqual(schemaLocations('', false), ['default']);
+    assert.deepEqual(schemaLocations('', true), [
+      '/schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json',
+    ]);
+    assert.deepEqual(schemaLocations('https://mirror/{{ .ResourceKind }}.json', false), [
+      'https://mirror/{{ .ResourceKind }}.json',
+    ]);
+  });
+
+  it('points the chart at published images', () => {
+    assert.deepEqual(imageValues('', ''), []);
+    assert.deepEqual(imageValues('ghcr.io/acme/', 'abc123'), [
+      '--set-string',
+      'backend.image.tag=abc123',
+      '--set-string',
+      'backend.image.registry=ghcr.io',
+      '--set-string',
+      'backend.image.repository=acme/aichat-backend',
+      '--set-string',
+      'frontend.image.tag=abc123',
+      '--set-string',
+      'frontend.image.registry=ghcr.io',
+      '--set-string',
+      'frontend.image.repository=acme/aichat-frontend',
+    ]);
   });
 
   it('publishes the tag and latest, with credentials for the registry host', () => {

@@ -34,8 +34,11 @@ const EXPECTED: Record<string, [string, Record<string, string>]> = {
     '[String]',
     { registry: 'String', tag: 'String', username: 'String', password: 'Secret' },
   ],
-  manifests: ['Directory', { env: 'String', tag: 'String' }],
-  policy: ['Void', { 'kubernetes-version': 'String', 'schema-location': 'String' }],
+  manifests: ['Directory', { env: 'String', tag: 'String', registry: 'String' }],
+  policy: [
+    'Void',
+    { 'kubernetes-version': 'String', 'schema-location': 'String', schemas: 'Directory' },
+  ],
   'load-test': [
     'Directory',
     { vus: 'Int', duration: 'String', target: 'Service', 'fail-on-gate': 'Boolean' },
@@ -50,6 +53,7 @@ const EXPECTED: Record<string, [string, Record<string, string>]> = {
       'load-duration': 'String',
       'kubernetes-version': 'String',
       'schema-location': 'String',
+      schemas: 'Directory',
       'fail-on-gate': 'Boolean',
     },
   ],

@@ -21,13 +21,26 @@ const asArray = <T>(v: T | T[] | undefined): T[] =>
 const issueText = (issue: RawIssue): string =>
   typeof issue === 'string' ? issue : `${issue['@_message'] ?? ''}\n${issue['#text'] ?? ''}`;
 
+/** schemathesis 4 failure codes (`st explain <code>`) that mean the server answered 5xx. */
+const SERVER_ERROR_CODES = ['ST101', 'ST102', 'ST113'];
+/** Codes of responses that contradict the schema (body, content type, GraphQL shape). */
+const SCHEMA_CODES = ['ST104', 'ST108', 'ST109', 'ST110', 'ST111', 'ST114', 'ST115'];
+
 function classify(text: string): FuzzFailure['kind'] {
-  // Wording of schemathesis 4's check failures (not_a_server_error, response_schema_conformance).
-  if (/server error|\b5\d\d\b.*internal|not_a_server_error/i.test(text)) return 'server-error';
-  if (/response violates schema|schema violation|response_schema_conformance/i.test(text)) {
+  const codes = new Set(text.match(/\bST\d{3}\b/g) ?? []);
+  if (SERVER_ERROR_CODES.some((c) => codes.has(c)) || /server error/i.test(text)) {
+    return 'server-error';
+  }
+  if (SCHEMA_CODES.some((c) => codes.has(c)) || /response violates schema/i.test(text)) {
     return 'schema-violation';
   }
   return 'other';
+}
+
+/** The finding's first line that says what failed (skipping "1. Test Case ID: …"). */
+function headline(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim());
+  return lines.find((l) => l.startsWith('- ')) ?? lines.find((l) => l !== '') ?? '';
 }
 
 /**
@@ -53,7 +66,7 @@ export function parseSchemathesisJunit(xml: string): {
     const operation = c['@_name'] ?? '?';
     for (const issue of [...asArray(c.failure), ...asArray(c.error)]) {
       const text = issueText(issue).trim();
-      failures.push({ operation, kind: classify(text), message: text.split('\n')[0] ?? '' });
+      failures.push({ operation, kind: classify(text), message: headline(text) });
     }
   }
   return { operations: cases.length, failures };
