@@ -12,6 +12,8 @@ import type { Logger } from './logger.js';
 import { MessageStore } from './messages/store.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
+import { createMemoryPubSub } from './pubsub/memory.js';
+import type { PubSub } from './pubsub/types.js';
 import { RateLimits } from './ratelimit/limiter.js';
 import { QuotaService } from './ratelimit/quota-service.js';
 import { TokenUsageStore } from './ratelimit/usage-store.js';
@@ -27,6 +29,8 @@ export interface AppDeps {
   redis: RedisClientType | undefined;
   metrics: Metrics;
   providers: ProviderRegistry;
+  /** Fan-out between replicas: Redis pub/sub with REDIS_URL, in-process otherwise. */
+  pubsub: PubSub;
   users: UserStore;
   sessions: SessionStore;
   conversations: ConversationStore;
@@ -45,6 +49,7 @@ export interface DepsInput {
   redis?: RedisClientType | undefined;
   metrics?: Metrics;
   providers?: ProviderRegistry;
+  pubsub?: PubSub;
   /** Prefix of rate-limit keys in Redis (parallel tests sharing one Redis). */
   rateLimitPrefix?: string;
 }
@@ -73,7 +78,9 @@ export function createDeps(input: DepsInput): AppDeps {
           baseURL: config.openai.baseUrl,
           timeoutMs: config.openai.timeoutMs,
         },
+        echo: { tokenDelayMs: config.echoTokenDelayMs },
       }),
+    pubsub: input.pubsub ?? createMemoryPubSub(),
     users,
     sessions,
     conversations: new ConversationStore(db),

@@ -8,6 +8,8 @@ import type { Config } from './config/index.js';
 import { createDb, migrateLatest } from './db/index.js';
 import { createDeps, type AppDeps } from './deps.js';
 import type { Logger } from './logger.js';
+import { createRedisPubSub } from './pubsub/redis.js';
+import type { PubSub } from './pubsub/types.js';
 import { connectRedis } from './redis.js';
 
 /** A running server. */
@@ -28,15 +30,21 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const db = createDb(config.database);
   let redis: AppDeps['redis'];
+  let pubsub: PubSub | undefined;
   try {
     const applied = await migrateLatest(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
+    // Pub/sub needs its own connections (a subscribed Redis connection runs nothing else).
+    pubsub = config.redisUrl
+      ? await createRedisPubSub({ url: config.redisUrl, logger })
+      : undefined;
   } catch (err) {
+    if (redis) redis.destroy();
     await db.destroy();
     throw err;
   }
-  const deps = createDeps({ config, logger, db, redis });
+  const deps = createDeps({ config, logger, db, redis, pubsub });
   deps.lifecycle.onClose('database', () => db.destroy());
   if (redis) {
     const client = redis;

@@ -33,6 +33,8 @@ export interface Config {
   trustProxy: boolean;
   /** Built web UI served at / when the directory exists. */
   webDistDir: string;
+  /** Pause between the offline echo model's tokens (demos, slow-stream tests). */
+  echoTokenDelayMs: number;
 }
 
 /** Invalid configuration: `problems` names each bad variable. */
@@ -72,6 +74,7 @@ function toConfig(env: z.output<typeof envSchema>): Config {
     cookieSecure: env.COOKIE_SECURE,
     trustProxy: env.TRUST_PROXY,
     webDistDir: env.WEB_DIST_DIR ? resolve(env.WEB_DIST_DIR) : DEFAULT_WEB_DIST,
+    echoTokenDelayMs: env.ECHO_TOKEN_DELAY_MS,
   };
 }
 

@@ -148,6 +148,7 @@ export const envSchema = z.object({
   COOKIE_SECURE: booleanWithDefault(false),
   TRUST_PROXY: booleanWithDefault(false),
   WEB_DIST_DIR: optionalString,
+  ECHO_TOKEN_DELAY_MS: intWithDefault(0, 0, 60_000),
 });
 
 /** The raw environment shape the schema reads (variable name → string). */
