@@ -1,6 +1,6 @@
 import { outcome, runAllowingFailure, WORKDIR, workspace } from './base.js';
 import type { Pipeline, StageResult } from './context.js';
-import { exitCodeGate } from './gates/gate.js';
+import { testRunGate } from './gates/junit.js';
 import { withDataServices } from './services.js';
 
 /**
@@ -23,6 +23,7 @@ export async function e2eStage(p: Pipeline): Promise<StageResult> {
     ([pkg, path]) => `[ -x ${path} ] || missing="$missing ${pkg}"`,
   );
   const script = [
+    'mkdir -p /out',
     'missing=""',
     ...checks,
     'if [ -n "$missing" ]; then',
@@ -30,7 +31,6 @@ export async function e2eStage(p: Pipeline): Promise<StageResult> {
     '    || { echo "cannot install:$missing" >&2; exit 1; }',
     'fi',
     'npm run build',
-    'mkdir -p /out',
     'status=0',
     // --no-config: mocha would merge the root config's spec globs (every suite) into ours.
     'npx mocha --no-config --node-option import=tsx --require test/support/global.ts --extension ts ' +
@@ -41,8 +41,12 @@ export async function e2eStage(p: Pipeline): Promise<StageResult> {
   ].join('\n');
   const run = runAllowingFailure(withDataServices(p, workspace(p)).withWorkdir(WORKDIR), script);
   const { exitCode, output } = await outcome(run);
+  const junit = await run
+    .file('/out/junit.xml')
+    .contents()
+    .catch(() => null);
   return {
-    gate: exitCodeGate('e2e', exitCode, output),
+    gate: testRunGate('e2e', exitCode, junit, output),
     reports: run.directory('/out').withNewFile('output.txt', output),
   };
 }

@@ -1,7 +1,7 @@
 import type { Container } from '@dagger.io/dagger';
 import { outcome, runAllowingFailure, WORKDIR, workspace } from './base.js';
 import type { Pipeline, StageResult } from './context.js';
-import { exitCodeGate } from './gates/gate.js';
+import { testRunGate } from './gates/junit.js';
 import { withDataServices } from './services.js';
 
 /**
@@ -31,7 +31,11 @@ export function testRun(p: Pipeline): Container {
 export async function testStage(p: Pipeline): Promise<StageResult> {
   const run = testRun(p);
   const { exitCode, output } = await outcome(run);
-  const gate = exitCodeGate('test', exitCode, output);
+  const junit = await run
+    .file(`${REPORTS}/junit.xml`)
+    .contents()
+    .catch(() => null);
+  const gate = testRunGate('test', exitCode, junit, output);
   const reports = run
     .directory(REPORTS)
     .withNewFile('exit-code', `${exitCode}\n`)

@@ -11,6 +11,7 @@ import {
   normalizeSeverity,
   parseThreshold,
 } from '../src/gates/gate.js';
+import { junitFailureLines, parseJunit, testRunGate } from '../src/gates/junit.js';
 import { k6Figures, gateK6 } from '../src/gates/k6.js';
 import { gateNpmAudit, parseNpmAudit } from '../src/gates/npm-audit.js';
 import { gateSchemathesis, parseSchemathesisJunit } from '../src/gates/schemathesis.js';
@@ -50,6 +51,40 @@ describe('dagger gates: severities and verdicts', () => {
     );
     assert.match(gatesMarkdown([ok, bad]), /\| zap \| FAIL \| 1 FAIL \|/);
     assert.match(formatGateFailure({ ...bad, findings: ['a', 'b', 'c'] }, 2), /… and 1 more/);
+  });
+});
+
+describe('dagger gates: JUnit test runs', () => {
+  it('reads mocha xunit output: failures, skips, suite titles', () => {
+    const cases = parseJunit(fixture('mocha-xunit-failing.xml'));
+    assert.equal(cases.length, 5);
+    assert.deepEqual(
+      cases.filter((c) => c.skipped).map((c) => c.name),
+      ['pending rate limit case'],
+    );
+    assert.deepEqual(junitFailureLines(cases), [
+      'auth routes › rejects a short password with 400: Expected values to be strictly equal:',
+      'ws › closes on a bad frame: timeout waiting for close 1008',
+    ]);
+  });
+
+  it('fails a non-zero run naming the failed tests', () => {
+    const gate = testRunGate('test', 2, fixture('mocha-xunit-failing.xml'), 'tail');
+    assert.equal(gate.passed, false);
+    assert.equal(gate.summary, 'exit code 2; 5 tests, 2 failed, 1 skipped');
+    assert.equal(gate.findings.length, 2);
+  });
+
+  it('falls back to the output tail when the run crashed before writing a report', () => {
+    const gate = testRunGate('e2e', 1, null, 'building…\nError: Cannot find module vite');
+    assert.equal(gate.summary, 'exit code 1; no JUnit report');
+    assert.deepEqual(gate.findings, ['building…', 'Error: Cannot find module vite']);
+    assert.equal(testRunGate('e2e', 1, '<html/>', 'x').summary, 'exit code 1; no JUnit report');
+  });
+
+  it('passes a zero exit code with the counts', () => {
+    const gate = testRunGate('test', 0, fixture('schemathesis-pass.xml'), '');
+    assert.deepEqual([gate.passed, gate.summary], [true, '4 tests, 0 failed, 0 skipped']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { parseJunit } from './junit.js';
 import type { GateResult } from './gate.js';
 
 /** One failing operation of a schemathesis run, classified by what went wrong. */
@@ -7,19 +7,6 @@ export interface FuzzFailure {
   kind: 'server-error' | 'schema-violation' | 'other';
   message: string;
 }
-
-interface RawCase {
-  '@_name'?: string;
-  failure?: RawIssue | RawIssue[];
-  error?: RawIssue | RawIssue[];
-}
-type RawIssue = string | { '@_message'?: string; '#text'?: string };
-
-const asArray = <T>(v: T | T[] | undefined): T[] =>
-  v === undefined ? [] : Array.isArray(v) ? v : [v];
-
-const issueText = (issue: RawIssue): string =>
-  typeof issue === 'string' ? issue : `${issue['@_message'] ?? ''}\n${issue['#text'] ?? ''}`;
 
 /** schemathesis 4 failure codes (`st explain <code>`) that mean the server answered 5xx. */
 const SERVER_ERROR_CODES = ['ST101', 'ST102', 'ST113'];
@@ -45,30 +32,21 @@ function headline(text: string): string {
 
 /**
  * Parses the JUnit XML that `schemathesis run --report junit` writes: one test case per API
- * operation, with a `<failure>` per failed check and `<error>` for operations it could not test.
+ * operation, with a `<failure>` per failed operation (its checks' codes in the message) and
+ * `<error>` for operations it could not test.
  */
 export function parseSchemathesisJunit(xml: string): {
   operations: number;
   failures: FuzzFailure[];
 } {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_' });
-  const doc = parser.parse(xml) as {
-    testsuites?: {
-      testsuite?: { testcase?: RawCase | RawCase[] } | { testcase?: RawCase | RawCase[] }[];
-    };
-    testsuite?: { testcase?: RawCase | RawCase[] };
-  };
-  const suites = doc.testsuites ? asArray(doc.testsuites.testsuite) : asArray(doc.testsuite);
-  if (suites.length === 0) throw new Error('not a JUnit report (no <testsuite>)');
-  const cases = suites.flatMap((s) => asArray(s.testcase));
-  const failures: FuzzFailure[] = [];
-  for (const c of cases) {
-    const operation = c['@_name'] ?? '?';
-    for (const issue of [...asArray(c.failure), ...asArray(c.error)]) {
-      const text = issueText(issue).trim();
-      failures.push({ operation, kind: classify(text), message: headline(text) });
-    }
-  }
+  const cases = parseJunit(xml);
+  const failures = cases.flatMap((c) =>
+    c.problems.map((text) => ({
+      operation: c.name,
+      kind: classify(text),
+      message: headline(text),
+    })),
+  );
   return { operations: cases.length, failures };
 }
 
