@@ -2,6 +2,7 @@
  * Conversation shapes shared by validation, the store's return type and the OpenAPI document.
  */
 import { z } from 'zod';
+import { NO_NUL_MESSAGE, noNul } from '../http/schemas.js';
 
 /** Largest title, in characters. */
 export const MAX_TITLE_CHARS = 200;
@@ -25,10 +26,12 @@ const Title = z
   .string()
   .trim()
   .min(1, 'title must not be empty')
-  .max(MAX_TITLE_CHARS, `title is at most ${MAX_TITLE_CHARS} characters`);
-const Model = z.string().min(1).max(100);
+  .max(MAX_TITLE_CHARS, `title is at most ${MAX_TITLE_CHARS} characters`)
+  .refine(noNul, NO_NUL_MESSAGE);
+const Model = z.string().min(1).max(100).refine(noNul, NO_NUL_MESSAGE);
 const SystemPrompt = z
   .string()
+  .refine(noNul, NO_NUL_MESSAGE)
   .refine(
     (s) => Buffer.byteLength(s, 'utf8') <= MAX_SYSTEM_PROMPT_BYTES,
     `systemPrompt is at most ${MAX_SYSTEM_PROMPT_BYTES} bytes`,
@@ -58,7 +61,7 @@ export const ConversationIdParams = z.strictObject({ id: z.guid('must be a conve
 export const ListConversationsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
-  q: z.string().trim().max(MAX_TITLE_CHARS).optional(),
+  q: z.string().trim().max(MAX_TITLE_CHARS).refine(noNul, NO_NUL_MESSAGE).optional(),
 });
 
 export const ConversationPageSchema = z

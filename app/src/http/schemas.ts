@@ -11,3 +11,10 @@ export const ErrorBodySchema = z
     }),
   })
   .meta({ id: 'Error' });
+
+/**
+ * A string without NUL characters: PostgreSQL text cannot store U+0000, so it must be refused as
+ * bad input (400) rather than fail in the database (500). Use for every free-text field.
+ */
+export const noNul = (s: string): boolean => !s.includes('\u0000');
+export const NO_NUL_MESSAGE = 'must not contain NUL characters';

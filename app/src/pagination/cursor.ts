@@ -5,6 +5,8 @@
  */
 import { ValidationError } from '../errors/index.js';
 
+const MAX_DATE_MS = 8.64e15;
+
 /** Position of a row in a (time, id) ordering. */
 export interface CursorPosition {
   /** Epoch milliseconds of the ordering timestamp. */
@@ -35,6 +37,8 @@ export function decodeCursor(cursor: string, field = 'cursor'): CursorPosition {
     value.length !== 2 ||
     !Number.isSafeInteger(value[0]) ||
     value[0] < 0 ||
+    // Beyond the JS Date range the timestamp would bind as an invalid date.
+    value[0] > MAX_DATE_MS ||
     typeof value[1] !== 'string' ||
     value[1].length === 0 ||
     value[1].length > 64

@@ -16,6 +16,7 @@ describe('pagination cursor', () => {
     Buffer.from('{"t":1}').toString('base64url'),
     Buffer.from('[1.5,"x"]').toString('base64url'),
     Buffer.from('[-1,"x"]').toString('base64url'),
+    Buffer.from('[8640000000000001,"x"]').toString('base64url'),
     Buffer.from('[1,""]').toString('base64url'),
     Buffer.from('[1,2]').toString('base64url'),
     Buffer.from('[1,"x",3]').toString('base64url'),
