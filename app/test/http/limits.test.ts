@@ -97,6 +97,25 @@ describe('REST limits', () => {
     });
   });
 
+  describe('client IP behind a proxy', () => {
+    for (const trust of [true, false]) {
+      it(`TRUST_PROXY=${trust}: X-Forwarded-For ${trust ? 'separates' : 'cannot dodge'} per-IP budgets`, async () => {
+        const t = await createTestApp('sqlite', {
+          env: { RATE_LIMIT_IP_PER_MINUTE: '2', TRUST_PROXY: String(trust) },
+        });
+        try {
+          const from = (ip: string) => t.http().get('/api/models').set('X-Forwarded-For', ip);
+          assert.equal((await from('203.0.113.1')).status, 401);
+          assert.equal((await from('203.0.113.1')).status, 401);
+          assert.equal((await from('203.0.113.1')).status, 429);
+          assert.equal((await from('203.0.113.2')).status, trust ? 401 : 429);
+        } finally {
+          await t.close();
+        }
+      });
+    }
+  });
+
   describe('rate limits shared through Redis', () => {
     let redis: RedisClientType;
     const apps: TestApp[] = [];

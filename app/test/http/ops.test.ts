@@ -143,6 +143,27 @@ describe('operations endpoints', () => {
     });
   });
 
+  describe('COOKIE_SECURE', () => {
+    it('marks the session cookie Secure and sends HSTS only when set', async () => {
+      for (const secure of [true, false]) {
+        const t = await createTestApp('sqlite', { env: { COOKIE_SECURE: String(secure) } });
+        try {
+          const res = await t
+            .http()
+            .post('/api/auth/register')
+            .send({ username: 'secure_user', password: 'password123' });
+          assert.equal(res.status, 201);
+          assert.equal(/; Secure/.test(String(res.headers['set-cookie'])), secure);
+          assert.equal(res.headers['strict-transport-security'] !== undefined, secure);
+          const csp = res.headers['content-security-policy'] ?? '';
+          assert.equal(csp.includes('upgrade-insecure-requests'), secure);
+        } finally {
+          await t.close();
+        }
+      }
+    });
+  });
+
   describe('web UI', () => {
     let dir: string;
     let t: TestApp;
