@@ -1,0 +1,331 @@
+#!/usr/bin/env bash
+# A real Dagger engine, offline: builds the Dagger engine and a session runner from the Go module
+# proxy, Debian-based images for the engine, a local registry and every image the pipeline uses,
+# starts them under Docker and runs aichat's pipeline on the engine. Documented in
+# docs/offline-engine.md. Idempotent; everything it builds is cached under $AICHAT_ENGINE_CACHE
+# (default /var/cache/aichat-engine), so a second run on the same machine rebuilds nothing.
+#
+# Usage: .ci/dagger-engine.sh [up|smoke|pipeline|ci|versions|down]
+#   up        install packages, build binaries and images, start registry and engine (default)
+#   smoke     engine + registry only, then a container on the engine through the TypeScript SDK
+#   pipeline  up, then run the module's functions on the engine (.ci/engine/run-pipeline.ts)
+#   ci        up, smoke and pipeline: what .ci/run calls
+#   versions  print the versions in use
+#   down      stop the engine and registry containers (caches stay)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+
+# -- pinned versions --------------------------------------------------------------------------
+DAGGER_VERSION=v0.21.8 # the newest dagger/dagger version the module proxy serves; see the docs
+HELM_VERSION=v3.18.4
+KUBECONFORM_VERSION=v0.6.7
+CONFTEST_VERSION=v0.68.2
+K6_VERSION=v1.7.1
+TRIVY_VERSION=v0.68.2
+ACTIONLINT_VERSION=v1.7.12
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+cache=${AICHAT_ENGINE_CACHE:-/var/cache/aichat-engine}
+logs=$cache/logs
+network=aichat-engine
+subnet=172.31.250.0/24
+registry_ip=172.31.250.2
+registry_name=aichat-registry
+engine_name=aichat-dagger-engine
+registry=localhost:5000 # as seen from the host; the engine reaches it through a mirror entry
+docker=/usr/bin/docker  # Debian's client, matching Debian's daemon
+export _EXPERIMENTAL_DAGGER_RUNNER_HOST=docker-container://$engine_name
+export PATH=$cache/bin:$PATH
+
+mkdir -p "$cache" "$logs"
+t0=$(date +%s)
+say() { echo "--- [dagger-engine $(($(date +%s) - t0))s] $*"; }
+
+# -- host packages and Docker -----------------------------------------------------------------
+install_packages() {
+  local missing=() p
+  for p in docker.io docker-registry debootstrap; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  # The package's own registry service is not used: the registry runs as a container.
+  if command -v service >/dev/null; then service docker-registry stop >/dev/null 2>&1 || true; fi
+}
+
+start_dockerd() {
+  if $docker info >/dev/null 2>&1; then return; fi
+  say "starting dockerd (log: $logs/dockerd.log)"
+  nohup /usr/sbin/dockerd >>"$logs/dockerd.log" 2>&1 &
+  for _ in $(seq 60); do
+    $docker info >/dev/null 2>&1 && return
+    sleep 1
+  done
+  tail -n 30 "$logs/dockerd.log" >&2
+  echo "dockerd did not start" >&2
+  exit 1
+}
+
+# -- Dagger binaries from the Go module proxy -------------------------------------------------
+# Hash of everything that decides the binaries: the wrapper module, the version, the Go toolchain.
+binaries_key() {
+  {
+    echo "$DAGGER_VERSION"
+    go version
+    find .ci/engine/go -type f | LC_ALL=C sort | xargs sha256sum
+  } | sha256sum | cut -c1-16
+}
+
+build_binaries() {
+  local key out build dir
+  key=$(binaries_key)
+  out=$cache/bin
+  if [ -f "$out/.key" ] && [ "$(cat "$out/.key")" = "$key" ]; then return; fi
+  say "building Dagger $DAGGER_VERSION binaries (log: $logs/go-build.log)"
+  build=$cache/build
+  rm -rf "$build" && mkdir -p "$build" "$out"
+  cp -r .ci/engine/go/. "$build/"
+  # The module zip from the proxy, unpacked outside the module cache so -overlay may apply.
+  dir=$(cd "$build" && GOFLAGS=-mod=mod go mod download -json "github.com/dagger/dagger@$DAGGER_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  cp -r "$dir" "$build/dagger-src" && chmod -R u+w "$build/dagger-src"
+  write_overlay "$build"
+  local ldflags="-s -w -X github.com/dagger/dagger/engine.Version=$DAGGER_VERSION -X github.com/dagger/dagger/engine.Tag=$DAGGER_VERSION"
+  (
+    cd "$build"
+    export GOFLAGS=-mod=mod CGO_ENABLED=0
+    # Not in the checksum database (pseudo-versions of forks dagger pins); go.sum still pins them.
+    export GONOSUMDB=go.etcd.io/bbolt,github.com/vito/bubbline,github.com/jedevc/go-libsecret
+    go build -overlay "$build/overlay.json" -trimpath -ldflags "$ldflags" \
+      -tags dfexcludepatterns,dfparents -o "$out/dagger-engine" github.com/dagger/dagger/cmd/engine
+    go build -overlay "$build/overlay.json" -trimpath -ldflags "$ldflags" -o "$out/" \
+      ./cmd/dagger-run github.com/dagger/dagger/cmd/init github.com/dagger/dagger/cmd/dialstdio \
+      github.com/dagger/dagger/cmd/dnsname
+  ) >"$logs/go-build.log" 2>&1 || { tail -n 40 "$logs/go-build.log" >&2; exit 1; }
+  mv "$out/init" "$out/dagger-init"
+  echo "$key" >"$out/.key"
+}
+
+# The build-time overlay (see .ci/engine/go/overlay/): the Dang v2 runtime becomes a stub, and
+# the CLI's terminal UI package keeps only the two files the engine needs plus engine_only.go.
+write_overlay() {
+  local b=$1 src=$1/dagger-src f
+  {
+    echo '{"Replace":{'
+    echo "\"$src/core/sdk/dang/v2/sdk.go\":\"$b/overlay/dangv2/sdk.go\","
+    echo "\"$src/core/sdk/dang/v2/helpers.go\":\"\","
+    for f in "$src"/dagql/idtui/*.go; do
+      case $(basename "$f") in output.go | symbols.go) ;; *) echo "\"$f\":\"\"," ;; esac
+    done
+    echo "\"$src/dagql/idtui/engine_only.go\":\"$b/overlay/idtui/engine_only.go\""
+    echo '}}'
+  } >"$b/overlay.json"
+}
+
+# Command-line tools for the tool images, each `go install`ed at its pinned version.
+build_tool() {
+  local name=$1 pkg=$2 version=$3 dir=$cache/tools/$1-$3
+  if [ -x "$dir/$name" ]; then return; fi
+  say "building $name $version (log: $logs/tool-$name.log)"
+  mkdir -p "$dir"
+  CGO_ENABLED=0 GOBIN=$dir go install -trimpath -ldflags '-s -w' "$pkg@$version" \
+    >"$logs/tool-$name.log" 2>&1 || { tail -n 30 "$logs/tool-$name.log" >&2; exit 1; }
+  [ -x "$dir/$name" ] || mv "$dir"/* "$dir/$name"
+}
+
+# -- images -----------------------------------------------------------------------------------
+# Debian root file systems from debootstrap, imported as aichat/debian:<suite>.
+base_image() {
+  local suite=$1 tar=$cache/rootfs/$1.tar
+  if $docker image inspect "aichat/debian:$suite" >/dev/null 2>&1; then return; fi
+  if [ ! -f "$tar" ]; then
+    say "debootstrap $suite (log: $logs/debootstrap-$suite.log)"
+    local root=$cache/rootfs/$suite.tmp
+    rm -rf "$root" && mkdir -p "$cache/rootfs"
+    debootstrap --variant=minbase "$suite" "$root" "$DEBIAN_MIRROR" >"$logs/debootstrap-$suite.log" 2>&1 ||
+      { tail -n 20 "$logs/debootstrap-$suite.log" >&2; exit 1; }
+    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+    tar -C "$root" -cf "$tar.tmp" . && mv "$tar.tmp" "$tar" && rm -rf "$root"
+  fi
+  $docker import "$tar" "aichat/debian:$suite" >/dev/null
+}
+
+# build_image TAG DIR BASE [CONTEXT [build-arg...]]: .ci/engine/images/DIR/Dockerfile on
+# aichat/debian:BASE (Docker's layer cache makes a rerun a no-op).
+build_image() {
+  local tag=$1 dir=.ci/engine/images/$2 base=$3 context=${4:-.ci/engine/images/$2}
+  shift 3
+  [ $# -gt 0 ] && shift
+  local args=(--build-arg "BASE=aichat/debian:$base") a
+  for a in "$@"; do args+=(--build-arg "$a"); done
+  $docker build -q "${args[@]}" -f "$dir/Dockerfile" -t "$tag" "$context" >>"$logs/docker-build.log" 2>&1 ||
+    { tail -n 30 "$logs/docker-build.log" >&2; exit 1; }
+}
+
+# The tag of each pipeline image, by role (the keys of the module's image overrides).
+declare -A IMAGES=(
+  [node]=$registry/aichat/node:20-trixie
+  [postgres]=$registry/aichat/postgres:15-bookworm
+  [redis]=$registry/aichat/redis:7-bookworm
+  [nginx]=$registry/aichat/nginx-unprivileged:bookworm
+  [python]=$registry/aichat/python:3.11-bookworm
+  [helm]=$registry/aichat/helm:${HELM_VERSION#v}
+  [kubeconform]=$registry/aichat/kubeconform:${KUBECONFORM_VERSION#v}
+  [conftest]=$registry/aichat/conftest:${CONFTEST_VERSION#v}
+  [k6]=$registry/aichat/k6:${K6_VERSION#v}
+  [trivy]=$registry/aichat/trivy:${TRIVY_VERSION#v}
+  [actionlint]=$registry/aichat/actionlint:${ACTIONLINT_VERSION#v}
+)
+
+engine_image=aichat/dagger-engine:$DAGGER_VERSION
+
+build_images() {
+  base_image bookworm
+  base_image trixie
+  say "building images (log: $logs/docker-build.log)"
+  build_image aichat/registry:bookworm registry bookworm
+  local ctx=$cache/engine-context
+  rm -rf "$ctx" && mkdir -p "$ctx"
+  cp .ci/engine/images/engine/* "$ctx/"
+  cp "$cache/bin/dagger-engine" "$cache/bin/dagger-init" "$cache/bin/dialstdio" "$cache/bin/dnsname" "$ctx/"
+  build_image "$engine_image" engine bookworm "$ctx"
+  $docker tag aichat/debian:bookworm "$registry/aichat/debian:bookworm"
+  build_image "${IMAGES[node]}" node trixie
+  build_image "${IMAGES[postgres]}" postgres bookworm
+  build_image "${IMAGES[redis]}" redis bookworm
+  build_image "${IMAGES[nginx]}" nginx bookworm
+  build_image "${IMAGES[python]}" python bookworm
+}
+
+build_tool_images() {
+  build_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION"
+  build_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION"
+  build_tool conftest github.com/open-policy-agent/conftest "$CONFTEST_VERSION"
+  build_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
+  build_tool k6 go.k6.io/k6 "$K6_VERSION"
+  build_tool trivy github.com/aquasecurity/trivy/cmd/trivy "$TRIVY_VERSION"
+  local name version ctx
+  for name in helm kubeconform conftest actionlint k6 trivy; do
+    version=${IMAGES[$name]##*:}
+    ctx=$cache/tool-context/$name
+    rm -rf "$ctx" && mkdir -p "$ctx"
+    cp "$cache/tools/$name-v$version/$name" "$ctx/tool"
+    build_image "${IMAGES[$name]}" tool bookworm "$ctx" "NAME=$name"
+  done
+}
+
+push_images() {
+  local ref
+  for ref in "$registry/aichat/debian:bookworm" "${IMAGES[@]}"; do
+    $docker image inspect "$ref" >/dev/null 2>&1 || continue
+    $docker push -q "$ref" >>"$logs/docker-push.log" 2>&1 ||
+      { tail -n 20 "$logs/docker-push.log" >&2; exit 1; }
+  done
+}
+
+# -- registry and engine containers -----------------------------------------------------------
+# run_container NAME IMAGE [docker run args...]: (re)start NAME unless it already runs IMAGE with
+# the same arguments (recorded in a label).
+run_container() {
+  local name=$1 image=$2
+  shift 2
+  local spec
+  spec=$({ $docker image inspect -f '{{.Id}}' "$image"; echo "$*"; } | sha256sum | cut -c1-16)
+  if [ "$($docker inspect -f '{{.State.Running}} {{index .Config.Labels "aichat.spec"}}' "$name" 2>/dev/null)" = "true $spec" ]; then
+    return
+  fi
+  $docker rm -f "$name" >/dev/null 2>&1 || true
+  $docker run -d --name "$name" --label "aichat.spec=$spec" --network "$network" \
+    --restart unless-stopped "$@" "$image" >/dev/null
+}
+
+start_containers() {
+  # A fixed address for the registry: the engine resolves names through its own DNS, which does
+  # not know Docker's container names, so it gets the registry from /etc/hosts (--add-host).
+  if [ "$($docker network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' "$network" 2>/dev/null)" != "$subnet" ]; then
+    $docker rm -f "$engine_name" "$registry_name" >/dev/null 2>&1 || true
+    $docker network rm "$network" >/dev/null 2>&1 || true
+    $docker network create --subnet "$subnet" "$network" >/dev/null
+  fi
+  mkdir -p "$cache/registry" "$cache/engine-state"
+  run_container "$registry_name" aichat/registry:bookworm \
+    --ip "$registry_ip" -p 127.0.0.1:5000:5000 -v "$cache/registry:/var/lib/docker-registry"
+  for _ in $(seq 30); do
+    curl -fsS "http://$registry/v2/" >/dev/null 2>&1 && break
+    sleep 1
+  done
+  # --privileged fails on these machines (CAP_SYS_RESOURCE is not in the bounding set).
+  run_container "$engine_name" "$engine_image" \
+    --cap-add=ALL --cap-drop=SYS_RESOURCE \
+    --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
+    --add-host "$registry_name:$registry_ip" -v "$cache/engine-state:/var/lib/dagger" \
+    -v /sys/fs/cgroup:/sys/fs/cgroup
+}
+
+versions() {
+  echo "dagger engine:   $($docker exec "$engine_name" dagger-engine --version 2>/dev/null || echo "not running")"
+  echo "session runner:  $(dagger-run version)"
+  echo "runc:            $($docker exec "$engine_name" runc --version 2>/dev/null | head -n 1)"
+  echo "docker:          $($docker version -f '{{.Server.Version}}')"
+  echo "go:              $(go version | cut -d' ' -f3)"
+  local role
+  for role in $(printf '%s\n' "${!IMAGES[@]}" | sort); do printf '%-16s %s\n' "$role:" "${IMAGES[$role]}"; done
+}
+
+# The image overrides for the pipeline driver, as JSON by role.
+images_json() {
+  local role first=1
+  printf '{'
+  for role in "${!IMAGES[@]}"; do
+    [ $first = 1 ] || printf ','
+    first=0
+    printf '"%s":"%s"' "$role" "${IMAGES[$role]}"
+  done
+  printf '}'
+}
+
+# The engine, registry and Debian-package images; enough for the smoke test.
+up_core() {
+  install_packages
+  start_dockerd
+  build_binaries
+  build_images
+  start_containers
+  push_images
+  say "engine $engine_name up"
+}
+
+up() {
+  up_core
+  build_tool_images
+  push_images
+  versions
+}
+
+smoke() {
+  say "smoke test: a container from ${IMAGES[node]%/*}/debian:bookworm on the engine"
+  AICHAT_SMOKE_IMAGE=$registry/aichat/debian:bookworm dagger-run npx tsx --tsconfig .ci/engine/tsconfig.json .ci/engine/smoke.ts
+}
+
+pipeline() {
+  say "pipeline on the engine"
+  AICHAT_IMAGES=$(images_json) AICHAT_REGISTRY_FROM_ENGINE=$registry_name:5000 \
+    AICHAT_REGISTRY_FROM_HOST=$registry dagger-run npx tsx --tsconfig .ci/engine/tsconfig.json .ci/engine/run-pipeline.ts
+}
+
+case ${1:-up} in
+  up) up ;;
+  smoke) up_core && smoke ;;
+  pipeline) up && pipeline ;;
+  ci) up && smoke && pipeline ;;
+  versions) versions ;;
+  down) $docker rm -f "$engine_name" "$registry_name" >/dev/null 2>&1 || true ;;
+  *)
+    sed -n '2,16p' "$0" >&2
+    exit 2
+    ;;
+esac
+say "done"
