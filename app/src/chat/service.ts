@@ -218,6 +218,7 @@ export class ChatService {
         turns: toTurns(conv.systemPrompt, history),
         replaces,
         signal: slot.controller.signal,
+        onSaved: () => this.release(conv.id, slot),
       },
       { ...this.opts, flushIntervalMs: this.opts.flushIntervalMs ?? 250 },
     ).finally(() => this.release(conv.id, slot));

@@ -26,6 +26,9 @@ export interface StreamJob {
   /** chat.regenerate: the assistant message the new one replaces. */
   replaces?: string | undefined;
   signal: AbortSignal;
+  /** Called once the reply is saved, before message.completed goes out, so a client that
+   * sends again on message.completed never hits "busy". */
+  onSaved(): void;
 }
 
 export interface StreamDeps {
@@ -129,6 +132,7 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
   } catch (err) {
     logger.error({ err, conversationId }, 'saving the reply failed');
   }
+  job.onSaved();
   if (error) {
     fanOut(userId, {
       type: 'error',

@@ -35,6 +35,8 @@ export interface Config {
   webDistDir: string;
   /** Pause between the offline echo model's tokens (demos, slow-stream tests). */
   echoTokenDelayMs: number;
+  /** WebSocket heartbeat interval, and how many bytes may wait for a slow client before it is closed. */
+  ws: { heartbeatMs: number; sendBufferBytes: number };
 }
 
 /** Invalid configuration: `problems` names each bad variable. */
@@ -75,6 +77,7 @@ function toConfig(env: z.output<typeof envSchema>): Config {
     trustProxy: env.TRUST_PROXY,
     webDistDir: env.WEB_DIST_DIR ? resolve(env.WEB_DIST_DIR) : DEFAULT_WEB_DIST,
     echoTokenDelayMs: env.ECHO_TOKEN_DELAY_MS,
+    ws: { heartbeatMs: env.WS_HEARTBEAT_MS, sendBufferBytes: env.WS_SEND_BUFFER_BYTES },
   };
 }
 

@@ -149,6 +149,8 @@ export const envSchema = z.object({
   TRUST_PROXY: booleanWithDefault(false),
   WEB_DIST_DIR: optionalString,
   ECHO_TOKEN_DELAY_MS: intWithDefault(0, 0, 60_000),
+  WS_HEARTBEAT_MS: intWithDefault(30_000, 10, 600_000),
+  WS_SEND_BUFFER_BYTES: intWithDefault(1024 * 1024, 1024, 64 * 1024 * 1024),
 });
 
 /** The raw environment shape the schema reads (variable name → string). */

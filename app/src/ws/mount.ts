@@ -72,6 +72,8 @@ export function mountChat<A extends Koa>(app: A, deps: AppDeps): A {
     },
     allowedOrigins: deps.config.corsOrigins,
     cookieName: SESSION_COOKIE,
+    heartbeatMs: deps.config.ws.heartbeatMs,
+    sendBufferLimit: deps.config.ws.sendBufferBytes,
   });
   deps.lifecycle.onShutdown('chat streams', (graceMs) => realtime.drain(graceMs));
   deps.lifecycle.onClose('pub/sub', () => deps.pubsub.close());

@@ -20,7 +20,7 @@ for (const engine of ['postgres', 'sqlite'] as const) {
     before(async () => {
       testDb = await createTestDatabase(engine);
       server = await startChatServer({
-        target: testDb.target,
+        testDb,
         pubsub: createMemoryPubSub(),
         registry: { models: [], echo: { tokenDelayMs: 5 } },
       });

@@ -17,7 +17,7 @@ describe('chat with the OpenAI provider (real SDK → fake OpenAI server) [postg
     testDb = await createTestDatabase('postgres');
     fake = await startFakeOpenAI();
     server = await startChatServer({
-      target: testDb.target,
+      testDb,
       pubsub: createMemoryPubSub(),
       registry: {
         models: ['gpt-fake'],
@@ -118,6 +118,22 @@ describe('chat with the OpenAI provider (real SDK → fake OpenAI server) [postg
       [],
       'provider failures are expected outcomes, not server errors',
     );
+  });
+
+  it('counts tokens, time to first token, provider errors and open sockets in /metrics', async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+    assert.ok(
+      value(/^aichat_tokens_out_total\{model="gpt-fake"\} (\d+)/m) >= 6,
+      text.slice(0, 300),
+    );
+    assert.ok(value(/^aichat_tokens_in_total\{model="gpt-fake"\} (\d+)/m) > 0);
+    assert.ok(value(/^aichat_time_to_first_token_seconds_count\{model="gpt-fake"\} (\d+)/m) >= 4);
+    assert.equal(value(/^aichat_provider_errors_total\{kind="rate_limited"\} (\d+)/m), 1);
+    assert.equal(value(/^aichat_provider_errors_total\{kind="unavailable"\} (\d+)/m), 1);
+    assert.equal(value(/^aichat_provider_errors_total\{kind="stream_cut"\} (\d+)/m), 2);
+    assert.equal(value(/^aichat_websocket_connections_open (\d+)/m), 1);
+    assert.equal(value(/^aichat_streams_in_flight (\d+)/m), 0);
   });
 
   it('refuses a model the server does not offer', async () => {

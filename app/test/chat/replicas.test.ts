@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { createLogger } from '../../src/logger.js';
 import { createRedisPubSub } from '../../src/pubsub/redis.js';
+import { connectRedis, type RedisClientType } from '../../src/redis.js';
 import type { PubSub } from '../../src/pubsub/types.js';
 import { startChatServer, type ChatServer } from '../support/chat-server.js';
 import { createTestDatabase, type TestDb } from '../support/db.js';
@@ -13,14 +15,19 @@ const words = (n: number, p: string) => Array.from({ length: n }, (_, i) => `${p
 async function twoReplicas(testDb: TestDb, redisUrl: string) {
   const prefix = `test-${Math.random().toString(36).slice(2)}:`;
   const pubsubs: PubSub[] = [];
+  const clients: RedisClientType[] = [];
   const servers: ChatServer[] = [];
   for (let i = 0; i < 2; i++) {
+    // As in production with REDIS_URL: pub/sub connections plus the shared client (limits, /ready).
     const pubsub = await createRedisPubSub({ url: redisUrl, prefix });
+    const redis = await connectRedis(redisUrl, createLogger({ level: 'silent' }));
     pubsubs.push(pubsub);
+    clients.push(redis);
     servers.push(
       await startChatServer({
-        target: testDb.target,
+        testDb,
         pubsub,
+        redis,
         registry: { models: [], echo: { tokenDelayMs: 10 } },
       }),
     );
@@ -30,6 +37,7 @@ async function twoReplicas(testDb: TestDb, redisUrl: string) {
     async close() {
       for (const s of servers) await s.close();
       for (const p of pubsubs) await p.close();
+      for (const c of clients) c.destroy();
     },
   };
 }
@@ -157,6 +165,12 @@ describe('replicas: Redis stopped mid-test', function () {
     assert.equal(second.status, 'complete');
     assert.equal(replyText(a1, second.messageId), 'Echo: no redis');
     assert.ok(s1.logs.includes('warn: pub/sub publish failed'));
+    const ready = await fetch(`${s1.url}/ready`);
+    assert.equal(ready.status, 503);
+    assert.deepEqual(await ready.json(), {
+      status: 'error',
+      checks: { database: 'ok', redis: 'error' },
+    });
 
     redis = await startRedis(port);
     const deadline = Date.now() + 15000;
@@ -171,7 +185,10 @@ describe('replicas: Redis stopped mid-test', function () {
         .waitFor('message.created', (f) => f.message.content === `back ${i}`, 1000)
         .then(() => true)
         .catch(() => false);
-      if (got) break;
+      if (got) {
+        assert.equal((await fetch(`${s1.url}/ready`)).status, 200);
+        break;
+      }
       if (Date.now() > deadline) throw new Error('the other instance never received frames again');
       await a1.waitFor(
         'message.completed',

@@ -17,13 +17,14 @@ describe('/ws: bad input, limits and liveness [postgres]', function () {
   before(async () => {
     testDb = await createTestDatabase('postgres');
     server = await startChatServer({
-      target: testDb.target,
+      testDb,
       pubsub: createMemoryPubSub(),
       registry: { models: [] },
-      rateLimit: 3,
-      allowedOrigins: ['https://allowed.example'],
-      heartbeatMs: 100,
-      sendBufferLimit: 64 * 1024,
+      env: {
+        RATE_LIMIT_PER_MINUTE: '3',
+        CORS_ORIGINS: 'https://allowed.example',
+        WS_HEARTBEAT_MS: '100',
+      },
     });
   });
   afterEach(async () => {
@@ -127,7 +128,7 @@ describe('/ws: bad input, limits and liveness [postgres]', function () {
       { type: 'chat.send', conversationId: conv, content: 'one too many', clientMessageId: 'r9' },
       'rate_limited',
     );
-    assert.equal(err.retryAfter, 42);
+    assert.ok(err.retryAfter !== undefined && err.retryAfter >= 1 && err.retryAfter <= 60);
     assert.equal(err.clientMessageId, 'r9');
   });
 
@@ -178,7 +179,7 @@ describe('/ws: slow consumers [postgres]', function () {
   before(async () => {
     testDb = await createTestDatabase('postgres');
     server = await startChatServer({
-      target: testDb.target,
+      testDb,
       pubsub: createMemoryPubSub(),
       // A provider that floods: 2,000 deltas of 16 KiB, far more than the kernel buffers hold.
       registry: {
@@ -197,7 +198,7 @@ describe('/ws: slow consumers [postgres]', function () {
           },
         },
       },
-      sendBufferLimit: 64 * 1024,
+      env: { WS_SEND_BUFFER_BYTES: String(64 * 1024) },
     });
   });
   after(async () => {
@@ -242,5 +243,45 @@ describe('/ws: slow consumers [postgres]', function () {
     assert.equal((await c.closed).code, 4408);
     watcher.send({ type: 'ping' });
     await watcher.waitFor('pong');
+  });
+});
+
+describe('/ws: daily token quota [sqlite]', function () {
+  let testDb: TestDb;
+  let server: ChatServer;
+  before(async () => {
+    testDb = await createTestDatabase('sqlite');
+    server = await startChatServer({
+      testDb,
+      pubsub: createMemoryPubSub(),
+      registry: { models: [] },
+      env: { DAILY_TOKEN_QUOTA: '10' },
+    });
+  });
+  after(async () => {
+    await server?.close();
+    await testDb?.cleanup();
+  });
+
+  it('lets the reply that crosses the quota finish, then refuses with quota_exceeded', async () => {
+    const alice = await server.user();
+    const conv = await server.conversation(alice.id);
+    const c = await connectAuthed(server.wsUrl, alice.token);
+    c.send({
+      type: 'chat.send',
+      conversationId: conv,
+      content: 'one two three four five six',
+      clientMessageId: 'q1',
+    });
+    const done = await c.waitFor('message.completed');
+    assert.equal(done.status, 'complete');
+    c.send({ type: 'chat.send', conversationId: conv, content: 'more', clientMessageId: 'q2' });
+    const err = await c.waitFor('error');
+    assert.equal(err.code, 'quota_exceeded');
+    assert.equal(err.clientMessageId, 'q2');
+    assert.ok(err.retryAfter !== undefined && err.retryAfter > 0 && err.retryAfter <= 86400);
+    const rows = await server.db('messages').where({ conversation_id: conv, role: 'user' });
+    assert.equal(rows.length, 1, 'the refused message was not stored');
+    await c.close();
   });
 });
