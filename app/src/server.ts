@@ -4,6 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { startSessionSweep } from './auth/session-sweep.js';
 import type { Config } from './config/index.js';
 import { createDb, migrateLatest } from './db/index.js';
 import { createDeps, type AppDeps } from './deps.js';
@@ -52,6 +53,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await client.close().catch(() => client.destroy());
     });
   }
+  const stopSweep = startSessionSweep(deps.sessions, 3600_000, logger);
+  deps.lifecycle.onClose('session sweep', stopSweep);
   const recovered = await deps.messages.markStreamingInterrupted();
   if (recovered)
     logger.warn({ recovered }, 'replies left streaming by a previous run marked interrupted');
