@@ -54,6 +54,15 @@ describe('web markdown renderer', () => {
     });
   }
 
+  it('shows raw HTML as text instead of rendering it', () => {
+    const frag = dom(
+      render('Look: <img src=x onerror="alert(1)"> and <b>bold</b>\n\n<div>block</div>'),
+    );
+    assert.equal(frag.querySelector('img, b, div'), null);
+    assert.match(frag.textContent ?? '', /<img src=x onerror="alert\(1\)"> and <b>bold<\/b>/);
+    assert.match(frag.textContent ?? '', /<div>block<\/div>/);
+  });
+
   it('keeps ordinary Markdown: emphasis, lists, safe links opening in a new tab', () => {
     const frag = dom(render('**bold** and [docs](https://example.com)\n\n- a\n- b'));
     assert.equal(frag.querySelector('strong')?.textContent, 'bold');

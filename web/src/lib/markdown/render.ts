@@ -2,6 +2,9 @@
  * Markdown → safe HTML for assistant replies: marked (GFM) renders, highlight.js colours code
  * blocks in a few common languages, and DOMPurify removes anything executable afterwards. The
  * sanitizer runs last, on the final HTML, so no renderer bug can smuggle markup past it.
+ * Raw HTML in a reply is shown as text, not rendered: models rarely mean it as markup, and
+ * it never reaches an HTML parser (even DOMPurify's inert one makes the browser report CSP
+ * violations for inline handlers such as `onerror`).
  */
 import DOMPurify, { type WindowLike } from 'dompurify';
 import { Marked, type Tokens } from 'marked';
@@ -63,6 +66,9 @@ export function createMarkdownRenderer(win: WindowLike): MarkdownRenderer {
     renderer: {
       code(token: Tokens.Code) {
         return renderCodeBlock(token.text, token.lang);
+      },
+      html(token: Tokens.HTML | Tokens.Tag) {
+        return escapeHtml(token.text);
       },
     },
   });
