@@ -92,9 +92,12 @@ export function chat() {
   let firstToken = false;
   let done = false;
   const clientMessageId = `${__VU}-${__ITER}-${Date.now()}`;
+  let timer = null;
   const finish = (ok) => {
     if (done) return;
     done = true;
+    // A pending timer would keep the iteration alive until it fires.
+    if (timer !== null) clearTimeout(timer);
     chatFailed.add(!ok);
     ws.close();
   };
@@ -124,7 +127,7 @@ export function chat() {
   };
   ws.onerror = () => finish(false);
   // Never hang: a reply that takes longer than 15 s counts as failed.
-  setTimeout(() => finish(false), 15000);
+  timer = setTimeout(() => finish(false), 15000);
 }
 
 /** Writes summary.json (parsed by the pipeline's gate) next to k6's HTML dashboard export. */

@@ -225,6 +225,17 @@ describe('dagger gates: k6', () => {
     ]);
   });
 
+  it('reads a real k6 1.7.1 summary of dagger/k6/aichat.js against this backend', () => {
+    const json = fixture('k6-1.7.1-aichat-summary.json');
+    const gate = gateK6(json);
+    assert.equal(gate.passed, true);
+    assert.match(
+      gate.summary,
+      /^5\/5 thresholds held; http p95 16.8 ms, errors 0.00%, time to first token p95 29.0 ms$/,
+    );
+    assert.equal(k6Figures(json).requests, 15377);
+  });
+
   it('fails a summary without thresholds, and rejects non-summaries', () => {
     assert.equal(gateK6('{"metrics":{"http_reqs":{"values":{"count":1}}}}').passed, false);
     assert.throws(() => gateK6('{}'), /not a k6 summary/);
