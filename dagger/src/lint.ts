@@ -44,7 +44,11 @@ function workflowChecks(p: Pipeline): ReturnType<typeof runAllowingFailure> {
     .withEntrypoint([])
     .withDirectory(`${WORKDIR}/.github`, p.source.directory('.github'))
     .withWorkdir(WORKDIR);
-  return runAllowingFailure(container, 'actionlint -color=false');
+  // The files are named explicitly: without a .git directory actionlint finds no project.
+  return runAllowingFailure(
+    container,
+    'actionlint -color=false $(ls .github/workflows/*.yml .github/workflows/*.yaml 2>/dev/null)',
+  );
 }
 
 /**
