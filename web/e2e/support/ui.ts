@@ -23,7 +23,8 @@ export async function authenticate(
 export async function newChat(page: Page): Promise<string> {
   await page.getByRole('button', { name: '+ New chat' }).click();
   await page.waitForURL(/\/c\/[^/]+$/);
-  await page.getByLabel('Message', { exact: true }).waitFor();
+  // The empty-chat hint shows only once the new (empty) conversation has loaded.
+  await page.getByText('Say hello to start the conversation.').waitFor();
   return decodeURIComponent(new URL(page.url()).pathname.split('/')[2]!);
 }
 

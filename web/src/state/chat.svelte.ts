@@ -68,7 +68,12 @@ export class ChatStore {
       this.loadError = null;
       return;
     }
-    this.loading = this.conversation?.id !== id;
+    if (this.conversation?.id !== id) {
+      // Switching chats: drop the old one at once so nothing is sent to it meanwhile.
+      this.loading = true;
+      this.conversation = null;
+      this.chat = null;
+    }
     try {
       const [conv, page] = await Promise.all([
         this.api.getConversation(id),

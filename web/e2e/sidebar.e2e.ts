@@ -1,0 +1,130 @@
+/**
+ * Conversation management and session handling in Chromium against the real backend: rename,
+ * filter, delete with confirmation, infinite scroll, regenerate, Shift+Enter, and a session
+ * that ends underneath the page.
+ */
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startBackend, type Backend } from './support/backend.js';
+import { launchBrowser, newContext } from './support/browser.js';
+import { buildWeb } from './support/build.js';
+import { authenticate, newChat, send, waitForReply } from './support/ui.js';
+
+const titles = (page: Page) => page.locator('.conv-list .conv a').allInnerTexts();
+
+describe('web E2E: conversations sidebar and session', function () {
+  this.timeout(120000);
+  let backend: Backend;
+  let browser: Browser;
+  let ctx: BrowserContext;
+  let page: Page;
+
+  before(async () => {
+    await buildWeb();
+    backend = await startBackend('sidebar');
+    browser = await launchBrowser();
+    ctx = await newContext(browser, backend.url);
+    page = await ctx.newPage();
+    await authenticate(page, 'register', 'sidebar_user', 'sidebar password');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await backend?.dispose();
+  });
+
+  it('names chats after the first message, filters, renames and deletes with confirmation', async () => {
+    for (const first of ['alpha plan', 'beta notes', 'gamma ideas']) {
+      await newChat(page);
+      await waitForReply(page, await send(page, first));
+      await page.getByRole('link', { name: first }).waitFor();
+    }
+    assert.deepEqual(await titles(page), ['gamma ideas', 'beta notes', 'alpha plan']);
+
+    await page.getByLabel('Filter conversations by title').fill('beta');
+    await page.waitForFunction(() => document.querySelectorAll('.conv-list .conv').length === 1);
+    assert.deepEqual(await titles(page), ['beta notes']);
+    await page.getByLabel('Filter conversations by title').fill('');
+    await page.waitForFunction(() => document.querySelectorAll('.conv-list .conv').length === 3);
+
+    await page.getByRole('button', { name: 'Rename alpha plan' }).click();
+    const input = page.getByLabel('New title');
+    await input.fill('Renamed alpha');
+    await input.press('Enter');
+    await page.getByRole('link', { name: 'Renamed alpha' }).waitFor();
+
+    page.once('dialog', (d) => void d.dismiss());
+    await page.getByRole('button', { name: 'Delete gamma ideas' }).click();
+    await page.waitForTimeout(200);
+    assert.ok((await titles(page)).includes('gamma ideas'), 'cancel keeps the chat');
+    page.once('dialog', (d) => {
+      assert.match(d.message(), /Delete “gamma ideas”\?/);
+      void d.accept();
+    });
+    await page.getByRole('button', { name: 'Delete gamma ideas' }).click();
+    await page.getByRole('link', { name: 'gamma ideas' }).waitFor({ state: 'detached' });
+
+    await page.reload();
+    await page.getByRole('link', { name: 'Renamed alpha' }).waitFor();
+    assert.deepEqual((await titles(page)).sort(), ['Renamed alpha', 'beta notes']);
+  });
+
+  it('loads older conversations when the list is scrolled to the end', async () => {
+    await page.evaluate(async () => {
+      for (let i = 0; i < 25; i++) {
+        await fetch('/api/conversations', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ title: `bulk ${i}` }),
+        });
+      }
+    });
+    await page.reload();
+    await page.getByRole('link', { name: 'bulk 24' }).waitFor();
+    const list = page.locator('.conv-list');
+    for (let i = 0; i < 20 && (await titles(page)).length < 27; i++) {
+      await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await page
+        .getByRole('button', { name: 'Load more' })
+        .scrollIntoViewIfNeeded()
+        .catch(() => {});
+      await page.waitForTimeout(150);
+    }
+    const all = await titles(page);
+    assert.equal(all.length, 27, `listed ${all.length}`);
+    assert.equal(new Set(all).size, 27, 'no duplicates across pages');
+  });
+
+  it('Shift+Enter adds a line; Regenerate replaces the last reply', async () => {
+    await newChat(page);
+    const box = page.getByLabel('Message', { exact: true });
+    await box.fill('line one');
+    await box.press('Shift+Enter');
+    await box.pressSequentially('line two');
+    const i = await page.locator('[data-testid="message-assistant"]').count();
+    await box.press('Enter');
+    assert.equal(await waitForReply(page, i), 'Echo: line one\nline two');
+    assert.equal(
+      await page.locator('[data-testid="message-user"] .plain').last().innerText(),
+      'line one\nline two',
+    );
+    await page.getByRole('button', { name: 'Regenerate' }).click();
+    await waitForReply(page, 0);
+    await page.getByRole('button', { name: 'Regenerate' }).waitFor();
+    assert.equal(await page.locator('[data-testid="message-assistant"]').count(), 1);
+    await page.reload();
+    await page.locator('[data-testid="message-assistant"]').first().waitFor();
+    assert.equal(await page.locator('[data-testid="message-assistant"]').count(), 1);
+  });
+
+  it('a session that ends underneath the page returns to sign-in with a notice', async () => {
+    await page.evaluate(async () => {
+      await fetch('/api/auth/logout', { method: 'POST' });
+    });
+    await page.getByRole('button', { name: '+ New chat' }).click();
+    await page.getByText('Your session has expired. Please sign in again.').waitFor();
+    await page.getByLabel('Username').waitFor();
+    await authenticate(page, 'login', 'sidebar_user', 'sidebar password');
+    await page.getByRole('link', { name: 'Renamed alpha' }).waitFor();
+  });
+});
