@@ -183,6 +183,20 @@ describe('web E2E: chat in Chromium against the real backend', function () {
     await page.locator('[data-testid="message-user"]').last().getByText('<img src=x').waitFor();
   });
 
+  it('a provider error shows as a readable notice on the reply', async () => {
+    await pickModel(page, convId, 'gpt-4o-mini');
+    fake.next({ kind: 'status', status: 429 });
+    const i = await send(page, 'will be rate limited');
+    const reply = page.locator('[data-testid="message-assistant"]').nth(i);
+    await reply.locator('.msg-notice').waitFor();
+    assert.equal(await reply.getAttribute('data-status'), 'failed');
+    assert.equal(
+      await reply.locator('.msg-notice').innerText(),
+      'The AI provider is rate limiting requests.',
+    );
+    await pickModel(page, convId, 'echo');
+  });
+
   it('reconnects after a server restart, shows the state, and recovers', async () => {
     const banner = page.getByTestId('connection-banner');
     await backend.stop();

@@ -117,6 +117,27 @@ describe('web E2E: conversations sidebar and session', function () {
     assert.equal(await page.locator('[data-testid="message-assistant"]').count(), 1);
   });
 
+  it('the copy button puts a code block on the clipboard', async () => {
+    await newChat(page);
+    await waitForReply(page, await send(page, 'Run:\n```sh\nnpm start\n```'));
+    // Headless Chromium has no system clipboard to read back: record what the app writes.
+    await page.evaluate(() => {
+      const w = window as unknown as { __copied: string[] };
+      w.__copied = [];
+      const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+      navigator.clipboard.writeText = (text: string) => {
+        w.__copied.push(text);
+        return write(text);
+      };
+    });
+    await page.getByRole('button', { name: 'Copy code' }).click();
+    await page.getByRole('button', { name: 'Copy code' }).filter({ hasText: 'Copied' }).waitFor();
+    assert.deepEqual(
+      await page.evaluate(() => (window as unknown as { __copied: string[] }).__copied),
+      ['npm start'],
+    );
+  });
+
   it('a session that ends underneath the page returns to sign-in with a notice', async () => {
     await page.evaluate(async () => {
       await fetch('/api/auth/logout', { method: 'POST' });
