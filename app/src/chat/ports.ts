@@ -46,8 +46,10 @@ export interface ChatStore {
     init: { content: string; status: WireMessage['status']; error?: AssistantOutcome['error'] },
     replaces?: string,
   ): Promise<WireMessage>;
-  /** Saves the streamed content so far (periodic flush). */
-  updateContent(messageId: string, content: string): Promise<void>;
+  /** Saves the streamed content so far of several replies at once (periodic flush). */
+  updateContents(
+    batch: ReadonlyArray<readonly [messageId: string, content: string]>,
+  ): Promise<void>;
   /** Saves the final state of an assistant message. */
   finishAssistantMessage(messageId: string, outcome: AssistantOutcome): Promise<void>;
   /** The prompt context: the conversation's latest messages, oldest first. */

@@ -9,6 +9,7 @@
 import type { ChatSendFrame, MessageCreatedFrame } from '../protocol/frames.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { ChatError, notFound } from './errors.js';
+import { ContentFlusher } from './flusher.js';
 import {
   toTurns,
   type ChatConversation,
@@ -42,8 +43,11 @@ interface ActiveStream {
 export class ChatService {
   private readonly active = new Map<string, ActiveStream>();
   private draining = false;
+  private readonly flusher: ContentFlusher;
 
-  constructor(private readonly opts: ChatServiceOptions) {}
+  constructor(private readonly opts: ChatServiceOptions) {
+    this.flusher = new ContentFlusher(opts.store, opts.flushIntervalMs ?? 250, opts.logger);
+  }
 
   /** Number of replies streaming on this replica. */
   get inFlight(): number {
@@ -138,6 +142,7 @@ export class ChatService {
     clearTimeout(timer);
     for (const s of this.active.values()) s.controller.abort('shutdown' satisfies AbortReason);
     await all();
+    this.flusher.stop();
   }
 
   private refuseWhileDraining(): void {
@@ -220,7 +225,7 @@ export class ChatService {
         signal: slot.controller.signal,
         onSaved: () => this.release(conv.id, slot),
       },
-      { ...this.opts, flushIntervalMs: this.opts.flushIntervalMs ?? 250 },
+      { ...this.opts, flusher: this.flusher },
     ).finally(() => this.release(conv.id, slot));
   }
 }

@@ -37,7 +37,7 @@ export function createChatStore(
       });
       return finished ?? created;
     },
-    updateContent: (messageId, content) => messages.updateContent(messageId, content),
+    updateContents: (batch) => messages.updateContents(batch),
     async finishAssistantMessage(messageId, outcome) {
       await messages.finish(messageId, outcome);
     },

@@ -6,6 +6,7 @@
 import type { Usage, WireMessage } from '../protocol/frames.js';
 import { ProviderError } from '../providers/errors.js';
 import type { Provider } from '../providers/types.js';
+import type { ContentFlusher } from './flusher.js';
 import type { AssistantOutcome, ChatMetrics, ChatQuota, ChatStore, FanOut } from './ports.js';
 
 /** Why a stream was aborted; every reason ends the reply as `interrupted`. */
@@ -37,7 +38,7 @@ export interface StreamDeps {
   metrics: ChatMetrics;
   fanOut: FanOut;
   logger: StreamLogger;
-  flushIntervalMs: number;
+  flusher: ContentFlusher;
 }
 
 // Without usage from the provider (stream cut or aborted) the quota still counts the tokens,
@@ -51,24 +52,9 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
   const started = performance.now();
   let message: WireMessage | undefined;
   let content = '';
-  let saved = '';
-  let flushing: Promise<void> = Promise.resolve();
   let usage: Usage | null = null;
   let outcome: AssistantOutcome['status'] = 'interrupted';
   let failure: ProviderError | undefined;
-
-  const flush = () => {
-    if (!message || content === saved) return;
-    const id = message.id;
-    const snapshot = content;
-    flushing = flushing
-      .then(() => store.updateContent(id, snapshot))
-      .then(() => void (saved = snapshot))
-      .catch((err: unknown) =>
-        logger.warn({ err, messageId: id }, 'flushing reply content failed'),
-      );
-  };
-  const timer = setInterval(flush, deps.flushIntervalMs);
 
   const create = async (init: {
     status: WireMessage['status'];
@@ -104,6 +90,7 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
         message = await create({ status: 'streaming' });
       }
       content += event.text;
+      deps.flusher.mark(message.id, content);
       fanOut(userId, { type: 'delta', conversationId, messageId: message.id, text: event.text });
     }
     // Ending without `done` means the signal aborted the provider.
@@ -113,8 +100,6 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
       failure = err instanceof ProviderError ? err : undefined;
       if (!failure) logger.error({ err, conversationId }, 'reply stream failed');
     }
-  } finally {
-    clearInterval(timer);
   }
 
   const error =
@@ -127,7 +112,7 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
   if (failure) metrics.providerError(failure.code);
   try {
     if (!message) message = await create({ status: outcome, error });
-    await flushing;
+    await deps.flusher.settle(message.id);
     await store.finishAssistantMessage(message.id, { content, status: outcome, usage, error });
   } catch (err) {
     logger.error({ err, conversationId }, 'saving the reply failed');

@@ -105,6 +105,22 @@ export class MessageStore {
       .update({ content, updated_at: new Date() });
   }
 
+  /**
+   * Saves the streamed text of several replies in one transaction (the chat service's periodic
+   * flush: one commit per tick instead of one per streaming reply).
+   */
+  async updateContents(batch: ReadonlyArray<readonly [messageId: string, content: string]>) {
+    if (batch.length === 0) return;
+    const now = new Date();
+    await this.db.transaction(async (trx) => {
+      for (const [id, content] of batch) {
+        await trx<MessageRow>('messages')
+          .where({ id, status: 'streaming' })
+          .update({ content, updated_at: now });
+      }
+    });
+  }
+
   /** Ends a reply: final status, content, usage and error. Returns the stored message. */
   async finish(messageId: string, input: FinishInput): Promise<Message | undefined> {
     const changes: Partial<MessageRow> = {

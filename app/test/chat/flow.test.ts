@@ -141,6 +141,26 @@ for (const engine of ['postgres', 'sqlite'] as const) {
       assert.equal(rows.length, 2, 'the busy send stored nothing');
     });
 
+    it('saves the streamed content periodically while the reply is still streaming', async () => {
+      const alice = await server.user();
+      const conv = await server.conversation(alice.id);
+      const c = await open(alice.token);
+      const long = Array.from({ length: 200 }, (_, i) => `f${i}`).join(' ');
+      c.send({ type: 'chat.send', conversationId: conv, content: long, clientMessageId: 'fl1' });
+      const created = await c.waitFor('message.created', (f) => f.message.role === 'assistant');
+      const deadline = Date.now() + 5000;
+      let row = await server.messages.get(created.message.id);
+      while (row?.status === 'streaming' && row.content.length < 10 && Date.now() < deadline) {
+        await sleep(20);
+        row = await server.messages.get(created.message.id);
+      }
+      assert.equal(row?.status, 'streaming', 'read while streaming');
+      assert.ok(row.content.startsWith('Echo: f0 f1'), row.content);
+      assert.ok(replyText(c, created.message.id).startsWith(row.content));
+      const done = await c.waitFor('message.completed');
+      assert.equal((await server.messages.get(done.messageId))?.content, `Echo: ${long}`);
+    });
+
     it('chat.stop aborts the reply and keeps the partial content as interrupted', async () => {
       const alice = await server.user();
       const conv = await server.conversation(alice.id);
