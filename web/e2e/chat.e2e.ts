@@ -11,7 +11,13 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startFakeOpenAI, type FakeOpenAI } from '../../app/test/support/fake-openai.js';
 import { startBackend, type Backend } from './support/backend.js';
-import { launchBrowser, newContext, watchProblems, type PageProblems } from './support/browser.js';
+import {
+  launchBrowser,
+  newContext,
+  screenshot,
+  watchProblems,
+  type PageProblems,
+} from './support/browser.js';
 import { buildWeb } from './support/build.js';
 import { assistantTexts, authenticate, newChat, send, waitForReply } from './support/ui.js';
 
@@ -101,6 +107,7 @@ describe('web E2E: chat in Chromium against the real backend', function () {
       await page.waitForTimeout(40);
     }
     assert.ok(seen.size >= 4, `saw ${seen.size} growing states of the reply`);
+    await screenshot(page, 'streaming-desktop-light');
     await page.getByRole('button', { name: 'Stop' }).click();
     const partial = await waitForReply(page, i, 'interrupted');
     await reply.getByText('Stopped').waitFor();
@@ -109,6 +116,7 @@ describe('web E2E: chat in Chromium against the real backend', function () {
     assert.ok(partial.trim().length < full.length, 'the reply was cut short');
     // Stop gives the composer back.
     await page.getByRole('button', { name: 'Send' }).waitFor();
+    await screenshot(page, 'interrupted-desktop-light');
   });
 
   it('reload shows the same history', async () => {
@@ -202,6 +210,7 @@ describe('web E2E: chat in Chromium against the real backend', function () {
     await backend.stop();
     await banner.waitFor();
     assert.match(await banner.innerText(), /Reconnecting/);
+    await screenshot(page, 'reconnecting-desktop-light');
     await backend.start();
     await banner.waitFor({ state: 'detached', timeout: 30000 });
     const i = await send(page, 'after restart');
