@@ -112,11 +112,24 @@ export class MessageStore {
   async updateContents(batch: ReadonlyArray<readonly [messageId: string, content: string]>) {
     if (batch.length === 0) return;
     const now = new Date();
+    // One UPDATE … CASE per chunk: a statement per reply would cost a prepare and a round trip
+    // each. 200 rows keep the bindings far below either database's parameter limit.
     await this.db.transaction(async (trx) => {
-      for (const [id, content] of batch) {
+      for (let i = 0; i < batch.length; i += 200) {
+        const chunk = batch.slice(i, i + 200);
         await trx<MessageRow>('messages')
-          .where({ id, status: 'streaming' })
-          .update({ content, updated_at: now });
+          .whereIn(
+            'id',
+            chunk.map(([id]) => id),
+          )
+          .andWhere('status', 'streaming')
+          .update({
+            content: trx.raw(
+              `CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+              chunk.flat(),
+            ),
+            updated_at: now,
+          });
       }
     });
   }
