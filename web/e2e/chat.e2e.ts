@@ -211,10 +211,23 @@ describe('web E2E: chat in Chromium against the real backend', function () {
     await banner.waitFor();
     assert.match(await banner.innerText(), /Reconnecting/);
     await screenshot(page, 'reconnecting-desktop-light');
+    // Written while offline: kept as "Sending…" and delivered once the server is back.
+    const offline = await send(page, 'sent while offline');
+    await page.locator('[data-testid="message-user"]').last().getByText('Sending…').waitFor();
     await backend.start();
     await banner.waitFor({ state: 'detached', timeout: 30000 });
+    assert.equal(await waitForReply(page, offline), 'Echo: sent while offline');
+    assert.equal(await page.getByText('Sending…').count(), 0);
     const i = await send(page, 'after restart');
     assert.equal(await waitForReply(page, i), 'Echo: after restart');
+    // Nothing doubled: the history the server kept matches the page.
+    const shown = await assistantTexts(page);
+    await page.reload();
+    await page
+      .locator('[data-testid="message-assistant"]')
+      .nth(shown.length - 1)
+      .waitFor();
+    assert.deepEqual(await assistantTexts(page), shown);
     assert.deepEqual(
       problems.errors.filter(
         (e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e),
