@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import svelte from 'eslint-plugin-svelte';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -18,6 +19,15 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  ...svelte.configs.recommended,
+  {
+    // The web client runs in the browser; Svelte components parse their TypeScript with typescript-eslint.
+    files: ['web/src/**/*.svelte', 'web/src/**/*.svelte.ts'],
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
+    },
+  },
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
@@ -34,4 +44,5 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   prettier,
+  ...svelte.configs.prettier,
 );

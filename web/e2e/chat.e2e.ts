@@ -205,6 +205,27 @@ describe('web E2E: chat in Chromium against the real backend', function () {
     await pickModel(page, convId, 'echo');
   });
 
+  it('the system prompt set in the header reaches the model', async () => {
+    await pickModel(page, convId, 'gpt-4o-mini');
+    await page.getByRole('button', { name: 'System prompt' }).click();
+    await page.getByLabel('System prompt for this chat').fill('You are terse.');
+    const saved = page.waitForResponse((r) => r.request().method() === 'PATCH');
+    await page.getByRole('button', { name: 'Save' }).click();
+    assert.equal((await saved).status(), 200);
+    fake.next({ kind: 'stream', tokens: ['Ok.'] });
+    await waitForReply(page, await send(page, 'be brief'));
+    const messages = fake.requests.at(-1)?.messages as { role: string; content: string }[];
+    assert.deepEqual(messages[0], { role: 'system', content: 'You are terse.' });
+    await page.reload();
+    await page.getByRole('button', { name: 'System prompt' }).click();
+    assert.equal(
+      await page.getByLabel('System prompt for this chat').inputValue(),
+      'You are terse.',
+    );
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await pickModel(page, convId, 'echo');
+  });
+
   it('reconnects after a server restart, shows the state, and recovers', async () => {
     const banner = page.getByTestId('connection-banner');
     await backend.stop();

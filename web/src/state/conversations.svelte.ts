@@ -42,6 +42,8 @@ export class ConversationList {
         cursor: this.nextCursor,
       });
       if (gen !== this.generation) return;
+      // A throwaway lookup, not state: no reactivity needed.
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
       const seen = new Set(this.items.map((c) => c.id));
       this.items = [...this.items, ...page.items.filter((c) => !seen.has(c.id))];
       this.nextCursor = page.nextCursor;
@@ -79,6 +81,7 @@ export class ConversationList {
   }
 
   /** A message arrived: move the conversation to the top, or reload if it is new to us. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- only formats the current time
   touch(id: string, at = new Date().toISOString()): void {
     const conv = this.items.find((c) => c.id === id);
     if (conv) this.upsert({ ...conv, updatedAt: at });
