@@ -19,14 +19,41 @@ export function npmCache(): CacheVolume {
 }
 
 /**
- * Node 20 with the workspaces' dependencies installed from the lockfile. The manifests are copied
- * first and installed, then the source: a code change re-uses the cached `npm ci` layer.
+ * Debian packages a stage needs on top of the node image, each with the path that proves it is
+ * there: an image that already carries them (e.g. a mirror's) needs no network for this step.
  */
-export function dependencies(p: Pipeline): Container {
+export type SystemPackages = Record<string, string>;
+
+/**
+ * Shell script installing those of `packages` whose path is missing, with apt; it fails naming
+ * them when apt cannot.
+ */
+export function installMissingScript(packages: SystemPackages): string {
+  const checks = Object.entries(packages).map(
+    ([pkg, path]) => `[ -x ${path} ] || missing="$missing ${pkg}"`,
+  );
+  return [
+    'missing=""',
+    ...checks,
+    '[ -z "$missing" ] && exit 0',
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ' +
+      '--no-install-recommends $missing >/dev/null || { echo "cannot install:$missing" >&2; exit 1; }',
+  ].join('\n');
+}
+
+/**
+ * Node 20 (plus `system` packages) with the workspaces' dependencies installed from the lockfile.
+ * Packages first, then the manifests and `npm ci`, then the source: a code change re-uses the
+ * cached install layers.
+ */
+export function dependencies(p: Pipeline, system: SystemPackages = {}): Container {
   const manifests = dag.directory().withDirectory('.', p.source, { include: MANIFESTS });
-  return dag
-    .container()
-    .from(p.images.node)
+  const base = dag.container().from(p.images.node);
+  const withSystem =
+    Object.keys(system).length === 0
+      ? base
+      : base.withExec(['sh', '-c', installMissingScript(system)]);
+  return withSystem
     .withEnvVariable('CI', 'true')
     .withEnvVariable('NPM_CONFIG_UPDATE_NOTIFIER', 'false')
     .withMountedCache('/root/.npm', npmCache())
@@ -36,8 +63,8 @@ export function dependencies(p: Pipeline): Container {
 }
 
 /** {@link dependencies} plus the full source: the container lint, tests and builds run in. */
-export function workspace(p: Pipeline): Container {
-  return dependencies(p).withDirectory(WORKDIR, p.source);
+export function workspace(p: Pipeline, system: SystemPackages = {}): Container {
+  return dependencies(p, system).withDirectory(WORKDIR, p.source);
 }
 
 /** The built workspaces (`npm run build`): app/dist and web/dist inside {@link WORKDIR}. */

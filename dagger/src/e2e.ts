@@ -1,4 +1,4 @@
-import { outcome, runAllowingFailure, WORKDIR, workspace } from './base.js';
+import { outcome, runAllowingFailure, type SystemPackages, WORKDIR, workspace } from './base.js';
 import type { Pipeline, StageResult } from './context.js';
 import { testRunGate } from './gates/junit.js';
 import { withDataServices } from './services.js';
@@ -7,7 +7,7 @@ import { withDataServices } from './services.js';
  * The Debian packages the browser suite runs: Chromium (playwright-core downloads no browser)
  * and nginx (the suite checks web/nginx.conf on a real nginx), each with the path it is used at.
  */
-const SYSTEM_PACKAGES: Record<string, string> = {
+const SYSTEM_PACKAGES: SystemPackages = {
   chromium: '/usr/bin/chromium',
   nginx: '/usr/sbin/nginx',
 };
@@ -19,18 +19,9 @@ const SYSTEM_PACKAGES: Record<string, string> = {
  * Reports: JUnit XML, the console output and every screenshot the suite saved under reports/.
  */
 export async function e2eStage(p: Pipeline): Promise<StageResult> {
-  const checks = Object.entries(SYSTEM_PACKAGES).map(
-    ([pkg, path]) => `[ -x ${path} ] || missing="$missing ${pkg}"`,
-  );
   const script = [
     'mkdir -p /out',
-    'missing=""',
-    ...checks,
-    'if [ -n "$missing" ]; then',
-    '  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null \\',
-    '    || { echo "cannot install:$missing" >&2; exit 1; }',
-    'fi',
-    'npm run build',
+    'npm run build || exit $?',
     'status=0',
     // --no-config: mocha would merge the root config's spec globs (every suite) into ours.
     'npx mocha --no-config --node-option import=tsx --require test/support/global.ts --extension ts ' +
@@ -39,7 +30,10 @@ export async function e2eStage(p: Pipeline): Promise<StageResult> {
     'for d in reports web/reports; do if [ -d "$d" ]; then cp -r "$d" "/out/$(echo "$d" | tr / -)"; fi; done',
     'exit $status',
   ].join('\n');
-  const run = runAllowingFailure(withDataServices(p, workspace(p)).withWorkdir(WORKDIR), script);
+  const run = runAllowingFailure(
+    withDataServices(p, workspace(p, SYSTEM_PACKAGES)).withWorkdir(WORKDIR),
+    script,
+  );
   const { exitCode, output } = await outcome(run);
   const junit = await run
     .file('/out/junit.xml')

@@ -1,5 +1,5 @@
 import type { Container } from '@dagger.io/dagger';
-import { outcome, runAllowingFailure, WORKDIR, workspace } from './base.js';
+import { outcome, runAllowingFailure, type SystemPackages, WORKDIR, workspace } from './base.js';
 import type { Pipeline, StageResult } from './context.js';
 import { testRunGate } from './gates/junit.js';
 import { withDataServices } from './services.js';
@@ -10,6 +10,12 @@ import { withDataServices } from './services.js';
  * (mocha merges positional specs with the config's, so exclusion is the reliable filter.)
  */
 export const EXCLUDED_SPECS = ['web/e2e/**', 'helm/test/**'];
+
+/**
+ * Outage tests stop and restart a Redis of their own (the shared service must stay up), so the
+ * test container needs the server binary too.
+ */
+const SYSTEM_PACKAGES: SystemPackages = { 'redis-server': '/usr/bin/redis-server' };
 
 /** Where the test run writes JUnit XML and coverage inside the container. */
 const REPORTS = '/reports';
@@ -24,7 +30,10 @@ export function testRun(p: Pipeline): Container {
     `mkdir -p ${REPORTS} && npx c8 --reporter=lcov --reporter=html --reporter=text-summary ` +
     `--report-dir ${REPORTS}/coverage mocha --reporter xunit ` +
     `--reporter-option output=${REPORTS}/junit.xml ${ignores}`;
-  return runAllowingFailure(withDataServices(p, workspace(p)).withWorkdir(WORKDIR), script);
+  return runAllowingFailure(
+    withDataServices(p, workspace(p, SYSTEM_PACKAGES)).withWorkdir(WORKDIR),
+    script,
+  );
 }
 
 /** Runs the unit and integration tests; the gate is mocha's exit code. */

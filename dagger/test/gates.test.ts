@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installMissingScript } from '../src/base.js';
 import { ciFailure } from '../src/ci.js';
 import {
   enforceGate,
@@ -66,6 +69,16 @@ describe('dagger gates: JUnit test runs', () => {
       'auth routes › rejects a short password with 400: Expected values to be strictly equal:',
       'ws › closes on a bad frame: timeout waiting for close 1008',
     ]);
+  });
+
+  it('decodes the entities mocha writes (a real report from the test stage on the engine)', () => {
+    const gate = testRunGate('test', 4, fixture('mocha-xunit-engine.xml'), '');
+    assert.equal(gate.summary, 'exit code 4; 5 tests, 2 failed, 0 skipped');
+    assert.match(
+      gate.findings[0] ?? '',
+      /› "before all" hook for "chat goes on within the instance/,
+    );
+    assert.match(gate.findings[0] ?? '', /redis-server not found/);
   });
 
   it('fails a non-zero run naming the failed tests', () => {
@@ -290,6 +303,23 @@ describe('dagger gates: schemathesis', () => {
 });
 
 describe('dagger pure helpers', () => {
+  it('installs only the Debian packages whose binary is missing', () => {
+    // A stand-in apt-get on PATH records what the script asks for.
+    const bin = mkdtempSync(join(tmpdir(), 'aichat-apt-'));
+    writeFileSync(join(bin, 'apt-get'), '#!/bin/sh\necho "$@" >> "$(dirname "$0")/calls"\n', {
+      mode: 0o755,
+    });
+    const run = (packages: Record<string, string>): string => {
+      execFileSync('sh', ['-c', installMissingScript(packages)], {
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+      });
+      return existsSync(join(bin, 'calls')) ? readFileSync(join(bin, 'calls'), 'utf8') : '';
+    };
+    assert.equal(run({ sh: '/bin/sh' }), '');
+    const calls = run({ sh: '/bin/sh', chromium: '/nonexistent/chromium' });
+    assert.match(calls, /^update -qq\ninstall -y -qq --no-install-recommends chromium\n$/);
+  });
+
   it('selects environments and rejects unknown ones', () => {
     assert.deepEqual(selectEnvironments('all'), ['dev', 'staging', 'production']);
     assert.deepEqual(selectEnvironments('dev, production'), ['dev', 'production']);

@@ -37,7 +37,12 @@ const problemText = (p: RawProblem | string): string =>
  * `<testsuites>` around several. Throws on anything else so a missing report is never "0 failed".
  */
 export function parseJunit(xml: string): JunitCase[] {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_' });
+  // htmlEntities: mocha escapes quotes and brackets as numeric references (&#x22;).
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    htmlEntities: true,
+  });
   const doc = parser.parse(xml) as {
     testsuites?: { testsuite?: RawSuite | RawSuite[] };
     testsuite?: RawSuite | RawSuite[];
