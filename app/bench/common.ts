@@ -18,8 +18,12 @@ import { createLogger } from '../src/logger.js';
 import { createProviderRegistry } from '../src/providers/registry.js';
 import type { Provider } from '../src/providers/types.js';
 
-/** Epoch milliseconds with sub-millisecond precision, comparable between processes. */
-export const wallNow = (): number => performance.timeOrigin + performance.now();
+/**
+ * Milliseconds on the system-wide monotonic clock (CLOCK_MONOTONIC via hrtime), so stamps taken
+ * in the server process compare exactly with receipt times in the client process
+ * (performance.timeOrigin differs per process by up to a millisecond).
+ */
+export const wallNow = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 /**
  * Yields `count` tokens, as fast as the event loop allows (one per turn, like a fast upstream)
@@ -31,8 +35,11 @@ export async function* stampedTokens(
   paceMs = 0,
   signal?: AbortSignal,
 ): AsyncGenerator<string> {
+  // Paced streams start at a random point of their first interval, as independent upstreams
+  // would: in lock-step, every stream's token would land in the same millisecond.
+  if (paceMs > 0) await sleep(Math.random() * paceMs);
   for (let i = 0; i < count; i++) {
-    if (paceMs > 0) await sleep(paceMs);
+    if (paceMs > 0 && i > 0) await sleep(paceMs);
     else await nextTick();
     if (signal?.aborted) return;
     yield `${wallNow().toFixed(3)} `;

@@ -15,6 +15,10 @@ const input = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as {
 };
 
 const latencies: number[] = [];
+// [produced-at stamp, latency] per token, for the steady-state window below.
+const samples: Array<[number, number]> = [];
+const firstDeltaAt = new Map<string, number>();
+let firstCompletionAt = Infinity;
 let tokens = 0;
 let firstDelta = 0;
 let lastDelta = 0;
@@ -26,13 +30,18 @@ function open(job: BenchJob): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     ws.once('error', reject);
     ws.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { type: string; text?: string };
+      const frame = JSON.parse(String(data)) as { type: string; text?: string; messageId?: string };
       if (frame.type === 'delta' && frame.text) {
         const now = wallNow();
-        latencies.push(now - Number.parseFloat(frame.text));
+        const stamp = Number.parseFloat(frame.text);
+        latencies.push(now - stamp);
+        samples.push([stamp, now - stamp]);
+        if (frame.messageId && !firstDeltaAt.has(frame.messageId))
+          firstDeltaAt.set(frame.messageId, now);
         if (tokens++ === 0) firstDelta = now;
         lastDelta = now;
       } else if (frame.type === 'message.completed') {
+        firstCompletionAt = Math.min(firstCompletionAt, wallNow());
         completed++;
         if (completed === input.jobs.length) finish();
       } else if (frame.type === 'ready') {
@@ -52,6 +61,12 @@ function finish(): void {
   const seconds = (lastDelta - firstDelta) / 1000;
   const totalSeconds = (wallNow() - started) / 1000;
   const sorted = Float64Array.from(latencies).sort();
+  // Steady state: tokens produced once every stream was streaming and before any had finished,
+  // i.e. without the set-up and tear-down bursts (those show in time to first token).
+  const from = Math.max(...firstDeltaAt.values());
+  const steady = Float64Array.from(
+    samples.filter(([stamp]) => stamp >= from && stamp <= firstCompletionAt).map(([, l]) => l),
+  ).sort();
   process.stdout.write(
     JSON.stringify({
       streams: input.jobs.length,
@@ -60,6 +75,11 @@ function finish(): void {
       totalSeconds,
       tokensPerSecond: tokens / seconds,
       latencyMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99) },
+      steadyLatencyMs: {
+        tokens: steady.length,
+        p50: percentile(steady, 50),
+        p99: percentile(steady, 99),
+      },
     }) + '\n',
   );
   for (const ws of sockets) ws.terminate();
