@@ -226,6 +226,32 @@ describe('web E2E: chat in Chromium against the real backend', function () {
     await pickModel(page, convId, 'echo');
   });
 
+  it('auto-scroll follows a stream until the reader scrolls up', async () => {
+    await pickModel(page, convId, 'gpt-4o-mini');
+    fake.next({ kind: 'stream', tokens: Array(120).fill('paragraph\n\n'), tokenDelayMs: 25 });
+    const i = await send(page, 'a long answer please');
+    const log = page.getByRole('log', { name: 'Messages' });
+    const gap = () =>
+      log.evaluate((el) => ({
+        fromBottom: el.scrollHeight - el.scrollTop - el.clientHeight,
+        top: el.scrollTop,
+        height: el.scrollHeight,
+      }));
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[role="log"]')!;
+      return el.scrollHeight > el.clientHeight + 600;
+    });
+    assert.ok((await gap()).fromBottom < 40, 'pinned to the bottom while streaming');
+    await log.evaluate((el) => el.scrollTo({ top: 0 }));
+    const before = await gap();
+    await page.waitForTimeout(500);
+    const after = await gap();
+    assert.ok(after.height > before.height, 'the reply kept growing');
+    assert.ok(after.top < 50, `stayed where the reader scrolled (top ${after.top})`);
+    await waitForReply(page, i);
+    await pickModel(page, convId, 'echo');
+  });
+
   it('reconnects after a server restart, shows the state, and recovers', async () => {
     const banner = page.getByTestId('connection-banner');
     await backend.stop();
