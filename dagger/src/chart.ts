@@ -2,7 +2,7 @@ import { dag, type Directory } from '@dagger.io/dagger';
 import { execEntrypointAllowingFailure, outcome, WORKDIR } from './base.js';
 import type { Pipeline, StageResult } from './context.js';
 import { exitCodeGate, type GateResult } from './gates/gate.js';
-import { CHART } from './lint.js';
+import { CHART, KUBERNETES_VERSION } from './lint.js';
 
 /** The environments that have a values file (helm/aichat/values-<env>.yaml). */
 export const ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
@@ -48,12 +48,14 @@ export function manifestsDirectory(
   env: string,
   tag: string,
   registry = '',
+  kubernetesVersion = KUBERNETES_VERSION,
 ): Directory {
   const values = imageValues(registry, tag);
   const sets = values.length === 0 ? '' : ` ${values.join(' ')}`;
   const commands = selectEnvironments(env).map(
     (e) =>
-      `helm template aichat ${CHART} --namespace aichat-${e} -f ${CHART}/values-${e}.yaml${sets} > /out/${e}.yaml`,
+      `helm template aichat ${CHART} --namespace aichat-${e} --kube-version ${kubernetesVersion} ` +
+      `-f ${CHART}/values-${e}.yaml${sets} > /out/${e}.yaml`,
   );
   return dag
     .container()
@@ -91,7 +93,7 @@ export async function policyStage(
   schemaLocation: string,
   schemas?: Directory,
 ): Promise<StageResult> {
-  const manifests = manifestsDirectory(p, 'all', '');
+  const manifests = manifestsDirectory(p, 'all', '', '', kubernetesVersion);
   const files = ENVIRONMENTS.map((e) => `/manifests/${e}.yaml`);
   const locations = schemaLocations(schemaLocation, schemas !== undefined);
   const base = dag.container().from(p.images.kubeconform);

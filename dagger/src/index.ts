@@ -37,7 +37,7 @@ import {
   TRIVY_IMAGE,
   ZAP_IMAGE,
 } from './images.js';
-import { lintStage } from './lint.js';
+import { KUBERNETES_VERSION, lintStage } from './lint.js';
 import { loadStage } from './load.js';
 import { publishImages } from './publish.js';
 import { mergeReports, scanImageStage, scanSourceStage } from './scan.js';
@@ -320,7 +320,7 @@ export class Aichat {
   /**
    * kubeconform and conftest (helm/policy) on the manifests of every environment.
    *
-   * @param kubernetesVersion Kubernetes version whose schemas kubeconform validates against.
+   * @param kubernetesVersion Kubernetes version to render for and whose schemas kubeconform uses.
    * @param schemaLocation kubeconform schema URL template (e.g. a mirror) instead of the default.
    * @param schemas Directory of kubeconform JSON schemas (<kind>-<group>-<version>.json, CRDs
    *   included) instead of the default location: no network needed.
@@ -328,7 +328,7 @@ export class Aichat {
   @func()
   @check()
   async policy(
-    kubernetesVersion = '1.31.0',
+    kubernetesVersion = KUBERNETES_VERSION,
     schemaLocation = '',
     schemas?: Directory,
   ): Promise<void> {
@@ -377,7 +377,7 @@ export class Aichat {
    * @param severity Lowest severity that fails the audit and Trivy gates.
    * @param loadVus Virtual users of the load test.
    * @param loadDuration Duration of the load test.
-   * @param kubernetesVersion Kubernetes version for kubeconform.
+   * @param kubernetesVersion Kubernetes version to render for and validate against.
    * @param schemaLocation kubeconform schema URL template instead of the default.
    * @param schemas Directory of kubeconform JSON schemas instead of the default location.
    * @param failOnGate Fail when a gate failed (true) or always return the reports (false).
@@ -388,7 +388,7 @@ export class Aichat {
     severity = 'high',
     loadVus = 2,
     loadDuration = '10s',
-    kubernetesVersion = '1.31.0',
+    kubernetesVersion = KUBERNETES_VERSION,
     schemaLocation = '',
     schemas?: Directory,
     failOnGate = true,

@@ -6,6 +6,12 @@ import { exitCodeGate, type GateResult } from './gates/gate.js';
 /** Path of the chart inside the repository. */
 export const CHART = 'helm/aichat';
 
+/**
+ * The Kubernetes version the chart is rendered and validated for (helm/scripts/versions.env):
+ * passed to helm explicitly, since a helm built without release ldflags assumes v1.20.
+ */
+export const KUBERNETES_VERSION = '1.35.4';
+
 /** ESLint, Prettier and `tsc` for every workspace, each run even when an earlier one fails. */
 function nodeChecks(p: Pipeline): ReturnType<typeof runAllowingFailure> {
   const script = [
@@ -22,8 +28,8 @@ function nodeChecks(p: Pipeline): ReturnType<typeof runAllowingFailure> {
 function helmChecks(p: Pipeline): ReturnType<typeof runAllowingFailure> {
   const script = [
     'status=0',
-    `helm lint --strict ${CHART} || status=1`,
-    `for f in ${CHART}/values-*.yaml; do helm lint --strict ${CHART} -f "$f" || status=1; done`,
+    `helm lint --strict --kube-version ${KUBERNETES_VERSION} ${CHART} || status=1`,
+    `for f in ${CHART}/values-*.yaml; do helm lint --strict --kube-version ${KUBERNETES_VERSION} ${CHART} -f "$f" || status=1; done`,
     'exit $status',
   ].join('\n');
   // Only helm/ is mounted, so a code change does not re-run the chart lint.
