@@ -106,32 +106,29 @@ export class MessageStore {
   }
 
   /**
-   * Saves the streamed text of several replies in one transaction (the chat service's periodic
-   * flush: one commit per tick instead of one per streaming reply).
+   * Saves the streamed text of several replies (the chat service's periodic flush): one
+   * UPDATE … CASE per 50 replies instead of a statement each. Between chunks the event loop gets
+   * a turn, so a large flush (a synchronous SQLite write) never stalls token delivery for long.
    */
   async updateContents(batch: ReadonlyArray<readonly [messageId: string, content: string]>) {
-    if (batch.length === 0) return;
     const now = new Date();
-    // One UPDATE … CASE per chunk: a statement per reply would cost a prepare and a round trip
-    // each. 200 rows keep the bindings far below either database's parameter limit.
-    await this.db.transaction(async (trx) => {
-      for (let i = 0; i < batch.length; i += 200) {
-        const chunk = batch.slice(i, i + 200);
-        await trx<MessageRow>('messages')
-          .whereIn(
-            'id',
-            chunk.map(([id]) => id),
-          )
-          .andWhere('status', 'streaming')
-          .update({
-            content: trx.raw(
-              `CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`,
-              chunk.flat(),
-            ),
-            updated_at: now,
-          });
-      }
-    });
+    for (let i = 0; i < batch.length; i += 50) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      const chunk = batch.slice(i, i + 50);
+      await this.db<MessageRow>('messages')
+        .whereIn(
+          'id',
+          chunk.map(([id]) => id),
+        )
+        .andWhere('status', 'streaming')
+        .update({
+          content: this.db.raw(
+            `CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+            chunk.flat(),
+          ),
+          updated_at: now,
+        });
+    }
   }
 
   /** Ends a reply: final status, content, usage and error. Returns the stored message. */
