@@ -18,12 +18,8 @@ repo=$PWD
 
 # -- pinned versions --------------------------------------------------------------------------
 DAGGER_VERSION=v0.21.8 # the newest dagger/dagger version the module proxy serves; see the docs
-HELM_VERSION=v3.18.4
-KUBECONFORM_VERSION=v0.6.7
-CONFTEST_VERSION=v0.68.2
 K6_VERSION=v1.7.1
 TRIVY_VERSION=v0.68.2
-ACTIONLINT_VERSION=v1.7.12
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 cache=${AICHAT_ENGINE_CACHE:-/var/cache/aichat-engine}
@@ -126,12 +122,13 @@ write_overlay() {
 }
 
 # Command-line tools for the tool images, each `go install`ed at its pinned version.
+# build_tool NAME PACKAGE VERSION [GOEXPERIMENT]
 build_tool() {
-  local name=$1 pkg=$2 version=$3 dir=$cache/tools/$1-$3
+  local name=$1 pkg=$2 version=$3 experiment=${4:-} dir=$cache/tools/$1-$3
   if [ -x "$dir/$name" ]; then return; fi
   say "building $name $version (log: $logs/tool-$name.log)"
   mkdir -p "$dir"
-  CGO_ENABLED=0 GOBIN=$dir go install -trimpath -ldflags '-s -w' "$pkg@$version" \
+  GOEXPERIMENT=$experiment CGO_ENABLED=0 GOBIN=$dir go install -trimpath -ldflags '-s -w' "$pkg@$version" \
     >"$logs/tool-$name.log" 2>&1 || { tail -n 30 "$logs/tool-$name.log" >&2; exit 1; }
   [ -x "$dir/$name" ] || mv "$dir"/* "$dir/$name"
 }
@@ -172,13 +169,8 @@ declare -A IMAGES=(
   [redis]=$registry/aichat/redis:7-bookworm
   [nginx]=$registry/aichat/nginx-unprivileged:bookworm
   [python]=$registry/aichat/python:3.11-bookworm
-  [helm]=$registry/aichat/helm:${HELM_VERSION#v}
-  [kubeconform]=$registry/aichat/kubeconform:${KUBECONFORM_VERSION#v}
-  [conftest]=$registry/aichat/conftest:${CONFTEST_VERSION#v}
-  [k6]=$registry/aichat/k6:${K6_VERSION#v}
-  [trivy]=$registry/aichat/trivy:${TRIVY_VERSION#v}
-  [actionlint]=$registry/aichat/actionlint:${ACTIONLINT_VERSION#v}
 )
+# Tool images are added by tool_image, tagged with the version of the binary they carry.
 
 engine_image=aichat/dagger-engine:$DAGGER_VERSION
 
@@ -200,21 +192,35 @@ build_images() {
   build_image "${IMAGES[python]}" python bookworm
 }
 
+# Tool images. helm, kubeconform and conftest are the builds scripts/install-k8s-tools.sh makes
+# for the host's chart checks, actionlint the one .ci/install-actionlint.sh makes: one pin each,
+# shared with the host. k6 and trivy are built here.
 build_tool_images() {
-  build_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION"
-  build_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION"
-  build_tool conftest github.com/open-policy-agent/conftest "$CONFTEST_VERSION"
-  build_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
+  say "tools (logs: $logs/install-*.log, $logs/tool-*.log)"
+  bash scripts/install-k8s-tools.sh >"$logs/install-k8s-tools.log" 2>&1 ||
+    { tail -n 30 "$logs/install-k8s-tools.log" >&2; exit 1; }
+  bash .ci/install-actionlint.sh >"$logs/install-actionlint.log" 2>&1 ||
+    { tail -n 30 "$logs/install-actionlint.log" >&2; exit 1; }
   build_tool k6 go.k6.io/k6 "$K6_VERSION"
-  build_tool trivy github.com/aquasecurity/trivy/cmd/trivy "$TRIVY_VERSION"
-  local name version ctx
-  for name in helm kubeconform conftest actionlint k6 trivy; do
-    version=${IMAGES[$name]##*:}
-    ctx=$cache/tool-context/$name
-    rm -rf "$ctx" && mkdir -p "$ctx"
-    cp "$cache/tools/$name-v$version/$name" "$ctx/tool"
-    build_image "${IMAGES[$name]}" tool bookworm "$ctx" "NAME=$name"
-  done
+  # trivy uses encoding/json/v2, still behind GOEXPERIMENT in Go 1.26 (as trivy's own build does).
+  build_tool trivy github.com/aquasecurity/trivy/cmd/trivy "$TRIVY_VERSION" jsonv2
+  tool_image helm "$(command -v helm || echo "$(go env GOPATH)/bin/helm")"
+  tool_image kubeconform "$(command -v kubeconform || echo "$(go env GOPATH)/bin/kubeconform")"
+  tool_image conftest "$(command -v conftest || echo "$(go env GOPATH)/bin/conftest")"
+  tool_image actionlint .ci/cache/bin/actionlint shellcheck
+  tool_image k6 "$cache/tools/k6-$K6_VERSION/k6"
+  tool_image trivy "$cache/tools/trivy-$TRIVY_VERSION/trivy"
+}
+
+# tool_image NAME BINARY [DEBIAN PACKAGES]: localhost:5000/aichat/NAME:<module version of BINARY>.
+tool_image() {
+  local name=$1 bin=$2 packages=${3:-} version ctx
+  version=$(go version -m "$bin" | awk '$1 == "mod" { print $3 }')
+  IMAGES[$name]=$registry/aichat/$name:${version#v}
+  ctx=$cache/tool-context/$name
+  rm -rf "$ctx" && mkdir -p "$ctx"
+  cp "$bin" "$ctx/tool"
+  build_image "${IMAGES[$name]}" tool bookworm "$ctx" "NAME=$name" "PACKAGES=$packages"
 }
 
 push_images() {
@@ -257,12 +263,16 @@ start_containers() {
     curl -fsS "http://$registry/v2/" >/dev/null 2>&1 && break
     sleep 1
   done
-  # --privileged fails on these machines (CAP_SYS_RESOURCE is not in the bounding set).
+  # --privileged fails on these machines (CAP_SYS_RESOURCE is not in the bounding set), so the
+  # capabilities are listed and the cgroup hierarchy is bind-mounted writable. The host's extra
+  # CA certificates (e.g. of a TLS-inspecting egress proxy) go where the engine picks them up and
+  # installs them into every container it runs.
   run_container "$engine_name" "$engine_image" \
     --cap-add=ALL --cap-drop=SYS_RESOURCE \
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
     --add-host "$registry_name:$registry_ip" -v "$cache/engine-state:/var/lib/dagger" \
-    -v /sys/fs/cgroup:/sys/fs/cgroup
+    -v /sys/fs/cgroup:/sys/fs/cgroup \
+    -v /usr/local/share/ca-certificates:/usr/local/share/ca-certificates:ro
 }
 
 versions() {
@@ -312,7 +322,11 @@ smoke() {
 
 pipeline() {
   say "pipeline on the engine"
-  AICHAT_IMAGES=$(images_json) AICHAT_REGISTRY_FROM_ENGINE=$registry_name:5000 \
+  # The chart's Kubernetes version and the schemas scripts/install-k8s-tools.sh generated for it.
+  local k8s
+  k8s=$(sed -n 's/^K8S_VERSION=//p' helm/scripts/versions.env)
+  AICHAT_K8S_VERSION=$k8s AICHAT_KUBECONFORM_SCHEMAS=.ci/cache/kubeconform/v$k8s-standalone-strict \
+    AICHAT_IMAGES=$(images_json) AICHAT_REGISTRY_FROM_ENGINE=$registry_name:5000 \
     AICHAT_REGISTRY_FROM_HOST=$registry dagger-run npx tsx --tsconfig .ci/engine/tsconfig.json .ci/engine/run-pipeline.ts
 }
 

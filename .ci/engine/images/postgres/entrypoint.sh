@@ -11,7 +11,10 @@ if [ "$1" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
   user=${POSTGRES_USER:-postgres}
   pwfile=$(mktemp)
   printf '%s' "${POSTGRES_PASSWORD:-}" >"$pwfile"
-  initdb -D "$PGDATA" --username="$user" --pwfile="$pwfile" --auth-local=trust \
+  # initdb refuses an empty password file: without a password (trust) it gets none.
+  pwopt=--pwfile=$pwfile
+  [ -n "${POSTGRES_PASSWORD:-}" ] || pwopt=--no-instructions
+  initdb -D "$PGDATA" --username="$user" "$pwopt" --auth-local=trust \
     --auth-host="${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}" >/dev/null
   rm -f "$pwfile"
   echo "host all all all ${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}" >>"$PGDATA/pg_hba.conf"
