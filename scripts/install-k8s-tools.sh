@@ -2,7 +2,7 @@
 # Installs the pinned Kubernetes tools the chart checks need (helm, kubeconform, conftest), built
 # from the Go module proxy because no release downloads are reachable from CI. Idempotent: a tool
 # already installed at the pinned version (read from the binary's embedded module info) is kept.
-# Then generates the kubeconform schemas (scripts in helm/scripts/) unless they are cached.
+# Then builds etcd + kube-apiserver and generates the kubeconform schemas (helm/scripts/).
 #   K8S_TOOLS_BIN  where binaries go [/usr/local/bin when writable, else $(go env GOPATH)/bin]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,4 +68,6 @@ if ! command -v helm >/dev/null || [ "$(command -v helm)" != "$bin/helm" ]; then
   echo "note: $bin is not first on PATH for helm; the chart tests also look in $bin" >&2
 fi
 
+# etcd + kube-apiserver for the server-side dry run (the slow part on a cold Go build cache).
+bash helm/scripts/install-apiserver.sh "$bin"
 bash helm/scripts/generate-schemas.sh

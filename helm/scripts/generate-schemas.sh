@@ -11,7 +11,7 @@ source "$here/versions.env"
 root="${KUBECONFORM_SCHEMA_DIR:-$repo/.ci/cache/kubeconform}"
 # kubeconform's own layout: <root>/v<version>-standalone-strict/<kind><suffix>.json
 out="$root/v$K8S_VERSION-standalone-strict"
-stamp="k8s=$K8S_VERSION rollouts=$ARGO_ROLLOUTS_VERSION argocd=$ARGO_CD_VERSION prom=$PROMETHEUS_OPERATOR_VERSION gen=$(sha256sum "$here/schemas/convert.ts" | cut -c1-16)"
+stamp="k8s=$K8S_VERSION rollouts=$ARGO_ROLLOUTS_VERSION argocd=$ARGO_CD_VERSION prom=$PROMETHEUS_OPERATOR_VERSION gen=$(cat "$here/schemas/convert.ts" "$here/schemas/generate.ts" "$here/generate-schemas.sh" | sha256sum | cut -c1-16)"
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ]; then
   echo "kubeconform schemas: up to date in $out"
   exit 0
@@ -30,15 +30,21 @@ argocd="$(moddir "github.com/argoproj/argo-cd/v3@$ARGO_CD_VERSION")"
 prom="$(moddir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")"
 pcrd="$prom/example/prometheus-operator-crd"
 
+crds=(
+  "$rollouts/manifests/crds/rollout-crd.yaml"
+  "$rollouts/manifests/crds/analysis-template-crd.yaml"
+  "$rollouts/manifests/crds/analysis-run-crd.yaml"
+  "$argocd/manifests/crds/application-crd.yaml"
+  "$argocd/manifests/crds/appproject-crd.yaml"
+  "$pcrd/monitoring.coreos.com_servicemonitors.yaml"
+  "$pcrd/monitoring.coreos.com_prometheusrules.yaml"
+  "$pcrd/monitoring.coreos.com_prometheuses.yaml"
+)
 rm -rf "$out"
 (cd "$repo" && npx --no-install tsx helm/scripts/schemas/generate.ts --out "$out" \
-  --swagger "$k8s/api/openapi-spec/swagger.json" \
-  --crd "$rollouts/manifests/crds/rollout-crd.yaml" \
-  --crd "$rollouts/manifests/crds/analysis-template-crd.yaml" \
-  --crd "$rollouts/manifests/crds/analysis-run-crd.yaml" \
-  --crd "$argocd/manifests/crds/application-crd.yaml" \
-  --crd "$argocd/manifests/crds/appproject-crd.yaml" \
-  --crd "$pcrd/monitoring.coreos.com_servicemonitors.yaml" \
-  --crd "$pcrd/monitoring.coreos.com_prometheusrules.yaml" \
-  --crd "$pcrd/monitoring.coreos.com_prometheuses.yaml")
+  --swagger "$k8s/api/openapi-spec/swagger.json" "${crds[@]/#/--crd=}")
+# The CRDs themselves, for the server-side dry run against a real API server (helm/test).
+mkdir -p "$out/crds"
+cp "${crds[@]}" "$out/crds/"
+chmod u+w "$out"/crds/*.yaml
 echo "$stamp" >"$out/.stamp"

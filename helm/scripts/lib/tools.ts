@@ -6,11 +6,11 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-/** The tools the chart checks need. */
-export type ToolName = 'helm' | 'kubeconform' | 'conftest';
+/** The tools the chart checks need (etcd and kube-apiserver for the server-side dry run). */
+export type ToolName = 'helm' | 'kubeconform' | 'conftest' | 'etcd' | 'kube-apiserver';
 
-/** Where scripts/install-k8s-tools.sh may have put the binaries (besides PATH). */
-function candidateDirs(): string[] {
+/** PATH plus where scripts/install-k8s-tools.sh may have put the binaries. */
+export function toolDirs(): string[] {
   const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
   if (process.env.K8S_TOOLS_BIN) dirs.unshift(process.env.K8S_TOOLS_BIN);
   dirs.push('/usr/local/bin');
@@ -44,7 +44,7 @@ const found = new Map<ToolName, string>();
 export function toolPath(name: ToolName): string {
   let path = found.get(name);
   if (!path) {
-    path = findTool(name, candidateDirs());
+    path = findTool(name, toolDirs());
     found.set(name, path);
   }
   return path;
