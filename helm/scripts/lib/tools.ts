@@ -72,6 +72,9 @@ export function runTool(
   const stderr: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  // A tool may exit (e.g. on a render error) before reading all of its input: that EPIPE is
+  // not a failure of ours, the exit code and stderr below report what went wrong.
+  child.stdin.on('error', () => {});
   child.stdin.end(options.input ?? '');
   return new Promise((resolve, reject) => {
     child.on('error', reject);
