@@ -106,7 +106,13 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requireJsonBody);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: MAX_BODY, encoding: 'utf-8' }));
   app.use(api.router.routes());
-  app.use(api.router.allowedMethods({ throw: true }));
+  app.use(
+    api.router.allowedMethods({
+      throw: true,
+      // A method the router does not know (TRACE, …) is the client's error: 405, not a 501.
+      notImplemented: () => new AppError(405, 'method_not_allowed', 'Method not allowed.'),
+    }),
+  );
   if (hasWebUi(config.webDistDir)) app.use(serveWebUi(config.webDistDir));
   // WebSocket chat at /ws (upgrades bypass the HTTP middleware above).
   return mountChat(app, deps);

@@ -207,7 +207,7 @@ for (const engine of ['postgres', 'sqlite'] as const) {
 
     const badInputs: [
       string,
-      'get' | 'post' | 'patch' | 'delete',
+      'get' | 'post' | 'patch' | 'delete' | 'trace',
       string,
       unknown,
       number,
@@ -368,6 +368,7 @@ for (const engine of ['postgres', 'sqlite'] as const) {
       ],
       ['unknown api path', 'get', '/api/nothing-here', undefined, 404, 'not_found'],
       ['wrong method', 'delete', '/api/conversations', undefined, 405, 'method_not_allowed'],
+      ['unknown method', 'trace', '/api/conversations', undefined, 405, 'method_not_allowed'],
     ];
     for (const [label, method, rawPath, body, status, code] of badInputs) {
       it(`answers ${status} ${code} for ${label}`, async () => {
