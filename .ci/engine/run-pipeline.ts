@@ -15,6 +15,8 @@
  *   AICHAT_KUBECONFORM_SCHEMAS   directory of kubeconform schemas generated on the host
  *   AICHAT_STAGES                comma-separated subset of the stages below (default: all)
  *   AICHAT_REPORTS               where to export the reports [reports/engine]
+ *   AICHAT_INJECT_FAILING_TEST   1: add a failing spec to the source sent to the engine (not to
+ *                                the working tree), to show that a failing test fails the run
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -86,6 +88,15 @@ const STAGES: Stage[] = [
   { name: 'ci', run: (m) => m.ci(true, 'high', 2, '10s', k8sVersion, '', schemas()) },
 ];
 
+/** A spec that fails on purpose (AICHAT_INJECT_FAILING_TEST=1). */
+const INJECTED_FAILURE = [
+  "import assert from 'node:assert/strict';",
+  "describe('injected failure', () => {",
+  "  it('fails on purpose to prove the engine run fails', () => assert.equal(1 + 1, 3));",
+  '});',
+  '',
+].join('\n');
+
 /** The checked-out commit (short sha), the tag `publish` pushes. */
 function gitRevision(): string {
   try {
@@ -107,7 +118,10 @@ function describe(error: unknown): string {
 
 /** Runs the selected stages in order; returns the names of those that failed. */
 async function runStages(selected: Stage[]): Promise<string[]> {
-  const source = dag.host().directory(repo, { exclude: SOURCE_IGNORE });
+  let source = dag.host().directory(repo, { exclude: SOURCE_IGNORE });
+  if (process.env.AICHAT_INJECT_FAILING_TEST === '1') {
+    source = source.withNewFile('test/injected-failure.test.ts', INJECTED_FAILURE);
+  }
   const module = aichatPipeline(source, images);
   const failed: string[] = [];
   const timings: string[] = [];
