@@ -2,7 +2,12 @@ import { dag } from '@dagger.io/dagger';
 import { outcome, runAllowingFailure } from './base.js';
 import type { Pipeline, StageResult } from './context.js';
 import type { GateResult } from './gates/gate.js';
-import { gateSchemathesis, parseSchemathesisJunit } from './gates/schemathesis.js';
+import {
+  gateSchemathesis,
+  mergeSchemathesisRuns,
+  parseSchemathesisAuthWarning,
+  parseSchemathesisJunit,
+} from './gates/schemathesis.js';
 import { SCHEMATHESIS_VERSION } from './images.js';
 import { backendService } from './stack.js';
 
@@ -17,9 +22,24 @@ req = urllib.request.Request("http://api:8080/api/auth/register", data=body, hea
 print(json.load(urllib.request.urlopen(req, timeout=30))["token"])
 `;
 
+/** The operation that revokes the session it is called with. */
+const LOGOUT = '/api/auth/logout';
+
+/** One `st run` against the backend, authenticated with $TOKEN, its JUnit report at `junit`. */
+function stRun(maxExamples: number, filter: string, junit: string): string {
+  return (
+    'st run http://api:8080/api/openapi.json --url http://api:8080 --wait-for-schema 30 ' +
+    '--checks not_a_server_error,response_schema_conformance ' +
+    `--max-examples ${maxExamples} --header "Authorization: Bearer $TOKEN" ${filter} ` +
+    `--report junit --report-junit-path ${junit} || status=$?`
+  );
+}
+
 /**
- * schemathesis (from PyPI, pinned) against the running backend's /api/openapi.json. Gate: no 5xx
- * and no response that violates the schema.
+ * schemathesis (from PyPI, pinned) against the running backend's /api/openapi.json. Gate: no 5xx,
+ * no response that violates the schema, and every operation fuzzed past authentication.
+ * A fuzzed POST /api/auth/logout revokes the run's token, after which every authenticated
+ * operation only sees 401s; so logout gets a run of its own, with its own token.
  */
 export async function fuzzStage(p: Pipeline, maxExamples: number): Promise<StageResult> {
   const container = dag
@@ -33,19 +53,23 @@ export async function fuzzStage(p: Pipeline, maxExamples: number): Promise<Stage
   const script = [
     'set -e',
     'mkdir -p /out',
-    'TOKEN=$(python register.py)',
     'status=0',
-    'st run http://api:8080/api/openapi.json --url http://api:8080 --wait-for-schema 30 ' +
-      '--checks not_a_server_error,response_schema_conformance ' +
-      `--max-examples ${maxExamples} --header "Authorization: Bearer $TOKEN" ` +
-      '--report junit --report-junit-path /out/junit.xml || status=$?',
+    'TOKEN=$(python register.py)',
+    stRun(maxExamples, `--exclude-path ${LOGOUT}`, '/out/junit.xml'),
+    'TOKEN=$(python register.py)',
+    stRun(maxExamples, `--include-path ${LOGOUT}`, '/out/junit-logout.xml'),
     'echo "schemathesis exit code $status"',
   ].join('\n');
   const run = runAllowingFailure(container, script);
   const { output } = await outcome(run);
   let gate: GateResult;
   try {
-    gate = gateSchemathesis(parseSchemathesisJunit(await run.file('/out/junit.xml').contents()));
+    const reports = await Promise.all(
+      ['/out/junit.xml', '/out/junit-logout.xml'].map(async (path) =>
+        parseSchemathesisJunit(await run.file(path).contents()),
+      ),
+    );
+    gate = gateSchemathesis(mergeSchemathesisRuns(reports), parseSchemathesisAuthWarning(output));
   } catch (error) {
     gate = {
       name: 'fuzz-api',

@@ -17,7 +17,12 @@ import {
 import { junitFailureLines, parseJunit, testRunGate } from '../src/gates/junit.js';
 import { k6Figures, gateK6 } from '../src/gates/k6.js';
 import { gateNpmAudit, parseNpmAudit } from '../src/gates/npm-audit.js';
-import { gateSchemathesis, parseSchemathesisJunit } from '../src/gates/schemathesis.js';
+import {
+  gateSchemathesis,
+  mergeSchemathesisRuns,
+  parseSchemathesisAuthWarning,
+  parseSchemathesisJunit,
+} from '../src/gates/schemathesis.js';
 import { countSarifResults, gateTrivy, parseTrivyJson } from '../src/gates/trivy.js';
 import { gateZap, parseZapJson, parseZapRules } from '../src/gates/zap.js';
 import { imageValues, schemaLocations, selectEnvironments } from '../src/chart.js';
@@ -294,6 +299,61 @@ describe('dagger gates: schemathesis', () => {
       ],
     );
     assert.equal(gateSchemathesis(run).passed, false);
+  });
+
+  it('fails the recorded engine failure: every path answered TRACE with a 500', () => {
+    // Recorded with schemathesis 4.32.5 against the backend before it mapped unknown methods
+    // to 405: 11 of 14 operations (GET /health too) failed, the "Stateful tests" case is none.
+    const run = parseSchemathesisJunit(fixture('schemathesis-4.32.5-trace-500.xml'));
+    assert.equal(run.operations, 14);
+    const errors = run.failures.filter((f) => f.kind === 'server-error');
+    assert.equal(errors.length, 11);
+    assert.ok(errors.some((f) => f.operation === 'GET /health'));
+    const gate = gateSchemathesis(run);
+    assert.equal(gate.passed, false);
+    assert.match(gate.summary, /^14 operations: 11 server error\(s\)/);
+  });
+
+  it('fails when operations only ever saw 401/403 (the fuzzed logout revoked the token)', () => {
+    // Recorded with schemathesis 4.32.5: logout was fuzzed with the run's token, so the
+    // authenticated operations answered 401 for the rest of the run; the JUnit report is green.
+    const unauthenticated = parseSchemathesisAuthWarning(
+      fixture('schemathesis-4.32.5-logout-401.txt'),
+    );
+    assert.deepEqual(unauthenticated, [
+      'DELETE /api/conversations/{id}',
+      'GET /api/auth/me',
+      'GET /api/conversations',
+      'GET /api/conversations/{id}',
+      'GET /api/conversations/{id}/messages',
+      'GET /api/models',
+      'PATCH /api/conversations/{id}',
+    ]);
+    const clean = parseSchemathesisJunit(fixture('schemathesis-pass.xml'));
+    const gate = gateSchemathesis(clean, unauthenticated);
+    assert.equal(gate.passed, false);
+    assert.match(gate.summary, /7 answered only 401\/403$/);
+    assert.equal(
+      gate.findings[0],
+      'unauthenticated DELETE /api/conversations/{id}: only 401/403 answers, never fuzzed',
+    );
+    const colored =
+      '\x1b[1mAuthentication failed: 1 operation returned only 401/403 responses\x1b[0m\n\n' +
+      '403 Forbidden (1 operation):\n  - GET /api/models\n\nSchema validation skipped: 1 operation\n  - GET /metrics\n';
+    assert.deepEqual(parseSchemathesisAuthWarning(colored), ['GET /api/models']);
+    assert.deepEqual(parseSchemathesisAuthWarning('No issues found'), []);
+  });
+
+  it('adds up the main run and the logout run', () => {
+    const main = parseSchemathesisJunit(fixture('schemathesis-fail.xml'));
+    const logout = parseSchemathesisJunit(fixture('schemathesis-4.32-server-errors.xml'));
+    const merged = mergeSchemathesisRuns([main, logout]);
+    assert.equal(merged.operations, 9);
+    assert.equal(merged.failures.length, 6);
+    assert.match(gateSchemathesis(merged).summary, /^9 operations: 3 server error\(s\), 1 schema/);
+    assert.equal(gateSchemathesis(mergeSchemathesisRuns([logout, logout])).passed, false);
+    const pass = parseSchemathesisJunit(fixture('schemathesis-pass.xml'));
+    assert.equal(gateSchemathesis(mergeSchemathesisRuns([pass, pass])).passed, true);
   });
 
   it('fails when nothing was tested, and rejects non-JUnit input', () => {
