@@ -84,6 +84,14 @@ const STAGES: Stage[] = [
   { name: 'policy', run: (m) => m.policy(k8sVersion, '', schemas()) },
   { name: 'load-test', run: (m) => m.loadTest(2, '10s') },
   { name: 'scan-source', run: (m) => m.scanSource('high', 'secret,misconfig', true) },
+  {
+    name: 'scan-image',
+    run: async (m) => {
+      const dir = await m.scanImage(undefined, 'high', 'secret,misconfig', true, false);
+      await dir.export(join(reportsDir, 'scan-image'));
+      return `reports in ${join(reportsDir, 'scan-image')}`;
+    },
+  },
   { name: 'fuzz-api', run: (m) => m.fuzzApi(20) },
   { name: 'ci', run: (m) => m.ci(true, 'high', 2, '10s', k8sVersion, '', schemas()) },
 ];

@@ -4,8 +4,32 @@ import type { Pipeline, StageResult } from './context.js';
 import { type GateResult, parseThreshold } from './gates/gate.js';
 import { gateTrivy, parseTrivyJson } from './gates/trivy.js';
 
+/**
+ * Trivy flags for an image scan. Misconfiguration checks apply to how the image is built (its
+ * config: user, healthcheck, …) through `--image-config-scanners`, not to files inside it: npm
+ * packages ship their own Dockerfiles (koa-websocket's runs as root) that are not our image's.
+ * Without another file scanner, secrets are still looked for.
+ * @example imageScanFlags('vuln,secret,misconfig') // '--scanners vuln,secret --image-config-scanners misconfig'
+ */
+export function imageScanFlags(scanners: string): string {
+  const list = scanners
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const files = list.filter((s) => s !== 'misconfig');
+  const flags = `--scanners ${files.length > 0 ? files.join(',') : 'secret'}`;
+  return list.includes('misconfig') ? `${flags} --image-config-scanners misconfig` : flags;
+}
+
 /** Trivy's flags for machines without internet: use what the image and cache already hold. */
 const OFFLINE_FLAGS = '--skip-db-update --skip-java-db-update --skip-check-update';
+
+/**
+ * Paths the source scan leaves out, each on purpose: the policy fixtures' `fail.yaml` files are
+ * insecure manifests by design (they prove the Rego policies catch them), and the offline
+ * engine's own images (dockerd-style engine, registry, build tools) must run as root.
+ */
+export const SOURCE_SCAN_SKIP_DIRS = ['helm/policy/fixtures', '.ci/engine/images'];
 
 /** Trivy with its database cache volume; `target` is mounted at /target. */
 function trivy(p: Pipeline): Container {
@@ -65,11 +89,12 @@ export function scanSourceStage(
   offline: boolean,
 ): Promise<StageResult> {
   const flags = offline ? ` ${OFFLINE_FLAGS}` : '';
+  const skip = SOURCE_SCAN_SKIP_DIRS.map((d) => ` --skip-dirs /target/${d}`).join('');
   const container = trivy(p).withDirectory('/target', p.source);
   return trivyReport(
     'scan-source',
     container,
-    `trivy fs --scanners ${scanners}${flags} /target`,
+    `trivy fs --scanners ${scanners}${flags}${skip} /target`,
     severity,
   );
 }
@@ -88,7 +113,7 @@ export function scanImageStage(
   return trivyReport(
     name,
     container,
-    `trivy image --scanners ${scanners}${flags} --input /target/image.tar`,
+    `trivy image ${imageScanFlags(scanners)}${flags} --input /target/image.tar`,
     severity,
   );
 }
