@@ -35,6 +35,18 @@ const requireJsonBody: Middleware = async (ctx, next) => {
   await next();
 };
 
+/**
+ * 405 for a request whose method Node could not name. Debian's nodejs 20 (built with the system
+ * llhttp) accepts methods such as QUERY but leaves `req.method` undefined, which crashed later
+ * middleware with a 500 (found by schemathesis in the backend image on the Dagger engine).
+ */
+const requireNamedMethod: Middleware = async (ctx, next) => {
+  if (typeof ctx.req.method !== 'string' || ctx.req.method === '') {
+    throw new AppError(405, 'method_not_allowed', 'Method not allowed.');
+  }
+  await next();
+};
+
 /** Rate-limits /api/* per client IP (probes and static files are exempt). */
 function apiOnly(middleware: Middleware): Middleware {
   return (ctx, next) => (ctx.path.startsWith('/api/') ? middleware(ctx, next) : next());
@@ -79,6 +91,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(httpMetrics(deps.metrics));
   app.use(requestLogging(logger));
   app.use(errorMiddleware(logger));
+  app.use(requireNamedMethod);
   // HSTS and upgrade-insecure-requests only for HTTPS deployments (COOKIE_SECURE): on plain
   // http://localhost they would break the UI's own requests.
   app.use(
