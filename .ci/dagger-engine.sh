@@ -5,13 +5,14 @@
 # docs/offline-engine.md. Idempotent; everything it builds is cached under $AICHAT_ENGINE_CACHE
 # (default /var/cache/aichat-engine), so a second run on the same machine rebuilds nothing.
 #
-# Usage: .ci/dagger-engine.sh [up|smoke|pipeline|ci|versions|down]
-#   up        install packages, build binaries and images, start registry and engine (default)
+# Usage: .ci/dagger-engine.sh [prepare|up|smoke|pipeline|ci|versions|down]
+#   prepare   install packages, build the engine, k6, trivy and the Debian images (no containers)
+#   up        prepare, the tool images, then start registry and engine (default)
 #   smoke     engine + registry only, then a container on the engine through the TypeScript SDK
 #   pipeline  up, then run the module's functions on the engine (.ci/engine/run-pipeline.ts)
 #   ci        up, smoke and pipeline: what .ci/run calls
 #   versions  print the versions in use
-#   down      stop the engine and registry containers (caches stay)
+#   down      stop the engine (gracefully: it keeps its cache) and the registry
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -192,6 +193,13 @@ build_images() {
   build_image "${IMAGES[python]}" python bookworm
 }
 
+# The tools only the engine's images need (the host's chart checks do not).
+build_engine_tools() {
+  build_tool k6 go.k6.io/k6 "$K6_VERSION"
+  # trivy uses encoding/json/v2, still behind GOEXPERIMENT in Go 1.26 (as trivy's own build does).
+  build_tool trivy github.com/aquasecurity/trivy/cmd/trivy "$TRIVY_VERSION" jsonv2
+}
+
 # Tool images. helm, kubeconform and conftest are the builds scripts/install-k8s-tools.sh makes
 # for the host's chart checks, actionlint the one .ci/install-actionlint.sh makes: one pin each,
 # shared with the host. k6 and trivy are built here.
@@ -201,9 +209,7 @@ build_tool_images() {
     { tail -n 30 "$logs/install-k8s-tools.log" >&2; exit 1; }
   bash .ci/install-actionlint.sh >"$logs/install-actionlint.log" 2>&1 ||
     { tail -n 30 "$logs/install-actionlint.log" >&2; exit 1; }
-  build_tool k6 go.k6.io/k6 "$K6_VERSION"
-  # trivy uses encoding/json/v2, still behind GOEXPERIMENT in Go 1.26 (as trivy's own build does).
-  build_tool trivy github.com/aquasecurity/trivy/cmd/trivy "$TRIVY_VERSION" jsonv2
+  build_engine_tools
   tool_image helm "$(command -v helm || echo "$(go env GOPATH)/bin/helm")"
   tool_image kubeconform "$(command -v kubeconform || echo "$(go env GOPATH)/bin/kubeconform")"
   tool_image conftest "$(command -v conftest || echo "$(go env GOPATH)/bin/conftest")"
@@ -233,6 +239,13 @@ push_images() {
 }
 
 # -- registry and engine containers -----------------------------------------------------------
+# stop_container NAME: stop gracefully, then remove. The engine marks its cache database clean
+# only on a graceful stop; after a kill it wipes the whole cache at the next start.
+stop_container() {
+  $docker stop -t 300 "$1" >/dev/null 2>&1 || true
+  $docker rm -f "$1" >/dev/null 2>&1 || true
+}
+
 # run_container NAME IMAGE [docker run args...]: (re)start NAME unless it already runs IMAGE with
 # the same arguments (recorded in a label).
 run_container() {
@@ -243,7 +256,7 @@ run_container() {
   if [ "$($docker inspect -f '{{.State.Running}} {{index .Config.Labels "aichat.spec"}}' "$name" 2>/dev/null)" = "true $spec" ]; then
     return
   fi
-  $docker rm -f "$name" >/dev/null 2>&1 || true
+  stop_container "$name"
   $docker run -d --name "$name" --label "aichat.spec=$spec" --network "$network" \
     --restart unless-stopped "$@" "$image" >/dev/null
 }
@@ -252,7 +265,8 @@ start_containers() {
   # A fixed address for the registry: the engine resolves names through its own DNS, which does
   # not know Docker's container names, so it gets the registry from /etc/hosts (--add-host).
   if [ "$($docker network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' "$network" 2>/dev/null)" != "$subnet" ]; then
-    $docker rm -f "$engine_name" "$registry_name" >/dev/null 2>&1 || true
+    stop_container "$engine_name"
+    stop_container "$registry_name"
     $docker network rm "$network" >/dev/null 2>&1 || true
     $docker network create --subnet "$subnet" "$network" >/dev/null
   fi
@@ -308,6 +322,16 @@ up_core() {
   say "engine $engine_name up"
 }
 
+# The one-time builds that need nothing from the host's own checks: .ci/run starts this in the
+# background at its beginning, so these Go builds and image builds overlap the host's steps.
+prepare() {
+  install_packages
+  start_dockerd
+  build_binaries
+  build_images
+  build_engine_tools
+}
+
 up() {
   up_core
   build_tool_images
@@ -331,14 +355,18 @@ pipeline() {
 }
 
 case ${1:-up} in
+  prepare) prepare ;;
   up) up ;;
   smoke) up_core && smoke ;;
   pipeline) up && pipeline ;;
   ci) up && smoke && pipeline ;;
   versions) versions ;;
-  down) $docker rm -f "$engine_name" "$registry_name" >/dev/null 2>&1 || true ;;
+  down)
+    stop_container "$engine_name"
+    stop_container "$registry_name"
+    ;;
   *)
-    sed -n '2,16p' "$0" >&2
+    sed -n '2,15p' "$0" >&2
     exit 2
     ;;
 esac
