@@ -12,16 +12,12 @@ export const CHART = 'helm/aichat';
  */
 export const KUBERNETES_VERSION = '1.35.4';
 
-/** ESLint, Prettier and `tsc` for every workspace, each run even when an earlier one fails. */
-function nodeChecks(p: Pipeline): ReturnType<typeof runAllowingFailure> {
-  const script = [
-    'status=0',
-    'npm run lint || status=1',
-    'npm run format:check || status=1',
-    'npm run typecheck || status=1',
-    'exit $status',
-  ].join('\n');
-  return runAllowingFailure(workspace(p), script);
+/**
+ * One npm script on the workspace. ESLint, Prettier and `tsc` run as separate execs (in
+ * parallel), so a failure names its linter and its report holds that linter's output alone.
+ */
+function npmCheck(p: Pipeline, script: string): ReturnType<typeof runAllowingFailure> {
+  return runAllowingFailure(workspace(p), `npm run ${script}`);
 }
 
 /** `helm lint --strict` on the chart with its defaults and with each environment's values file. */
@@ -63,7 +59,9 @@ function workflowChecks(p: Pipeline): ReturnType<typeof runAllowingFailure> {
  */
 export async function lintStage(p: Pipeline): Promise<StageResult> {
   const parts = {
-    code: nodeChecks(p),
+    eslint: npmCheck(p, 'lint'),
+    prettier: npmCheck(p, 'format:check'),
+    typecheck: npmCheck(p, 'typecheck'),
     chart: helmChecks(p),
     workflows: workflowChecks(p),
   };
@@ -80,7 +78,7 @@ export async function lintStage(p: Pipeline): Promise<StageResult> {
     passed: failed.length === 0,
     summary:
       failed.length === 0
-        ? 'code, chart and workflows clean'
+        ? 'eslint, prettier, typecheck, chart and workflows clean'
         : `failed: ${failed.map((g) => g.name.replace('lint:', '')).join(', ')}`,
     findings: failed.flatMap((g) => [`${g.name} (${g.summary})`, ...g.findings]),
   };
