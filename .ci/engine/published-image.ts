@@ -32,6 +32,16 @@ async function waitHealthy(url: string, timeoutMs: number): Promise<boolean> {
  */
 export async function checkPublishedImage(ref: string): Promise<string> {
   run(['pull', '-q', ref]);
+  try {
+    return await checkPulled(ref);
+  } finally {
+    // One tag per commit would pile up in the host's Docker; the registry keeps the image.
+    run(['rmi', ref]);
+  }
+}
+
+/** The checks of {@link checkPublishedImage} on the pulled image. */
+async function checkPulled(ref: string): Promise<string> {
   const user = run(['image', 'inspect', '-f', '{{.Config.User}}', ref]);
   if (user === '' || user === 'root' || user === '0') {
     throw new Error(`${ref}: configured user is "${user || 'root (unset)'}", expected non-root`);
