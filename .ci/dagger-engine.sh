@@ -311,31 +311,32 @@ images_json() {
   printf '}'
 }
 
-# The engine, registry and Debian-package images; enough for the smoke test.
-up_core() {
+# The engine and the Debian-package images, built or taken from the caches.
+build_core() {
   install_packages
   start_dockerd
   build_binaries
   build_images
-  start_containers
-  push_images
-  say "engine $engine_name up"
 }
 
 # The one-time builds that need nothing from the host's own checks: .ci/run starts this in the
 # background at its beginning, so these Go builds and image builds overlap the host's steps.
 prepare() {
-  install_packages
-  start_dockerd
-  build_binaries
-  build_images
+  build_core
   build_engine_tools
 }
 
-up() {
-  up_core
-  build_tool_images
+# Registry and engine running, every built image pushed.
+start() {
+  start_containers
   push_images
+  say "engine $engine_name up"
+}
+
+up() {
+  build_core
+  build_tool_images
+  start
   versions
 }
 
@@ -357,7 +358,7 @@ pipeline() {
 case ${1:-up} in
   prepare) prepare ;;
   up) up ;;
-  smoke) up_core && smoke ;;
+  smoke) build_core && start && smoke ;;
   pipeline) up && pipeline ;;
   ci) up && smoke && pipeline ;;
   versions) versions ;;

@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connection, dag, type Directory } from '@dagger.io/dagger';
+import { connection, dag, type Container, type Directory } from '@dagger.io/dagger';
 import { aichatPipeline } from '../../dagger/src/client-mode.js';
 import { SOURCE_IGNORE } from '../../dagger/src/context.js';
 import type { Images } from '../../dagger/src/images.js';
@@ -54,22 +54,8 @@ const STAGES: Stage[] = [
   { name: 'lint', run: (m) => m.lint() },
   { name: 'test', run: (m) => m.test() },
   { name: 'e2e', run: (m) => m.e2e() },
-  {
-    name: 'backend',
-    run: async (m) =>
-      `${await m
-        .backend(revision)
-        .sync()
-        .then((c) => c.id())}`,
-  },
-  {
-    name: 'frontend',
-    run: async (m) =>
-      `${await m
-        .frontend(revision)
-        .sync()
-        .then((c) => c.id())}`,
-  },
+  { name: 'backend', run: (m) => built(m.backend(revision)) },
+  { name: 'frontend', run: (m) => built(m.frontend(revision)) },
   {
     name: 'publish',
     run: async (m) => {
@@ -95,6 +81,11 @@ const STAGES: Stage[] = [
   { name: 'fuzz-api', run: (m) => m.fuzzApi(20) },
   { name: 'ci', run: (m) => m.ci(true, 'high', 2, '10s', k8sVersion, '', schemas()) },
 ];
+
+/** Builds an image on the engine; its container ID is the stage's output. */
+async function built(image: Container): Promise<string> {
+  return `${await (await image.sync()).id()}`;
+}
 
 /** A spec that fails on purpose (AICHAT_INJECT_FAILING_TEST=1). */
 const INJECTED_FAILURE = [
