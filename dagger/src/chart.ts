@@ -72,20 +72,29 @@ const SCHEMAS_DIR = '/schemas';
 const SCHEMA_FILE = '{{ .ResourceKind }}{{ .KindSuffix }}.json';
 
 /**
- * kubeconform's schema locations: `schemas` (a directory of JSON schemas, e.g. generated ones
- * including CRDs) or `schemaLocation` (a URL template, e.g. a mirror) replace the default
- * location, so a machine without internet never reaches for it.
+ * Where kubeconform finds the CRD schemas (Argo Rollouts, Argo CD, Prometheus operator) when no
+ * `schemas` directory is given: the community CRDs catalog, laid out by group and version.
+ */
+export const CRD_SCHEMA_LOCATION =
+  'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json';
+
+/**
+ * kubeconform's schema locations: `schemas` (a directory of JSON schemas, CRDs included, e.g.
+ * those scripts/install-k8s-tools.sh generates) or `schemaLocation` (a URL template, e.g. a
+ * mirror) replace the default locations (Kubernetes' own schemas plus {@link CRD_SCHEMA_LOCATION}),
+ * so a machine without internet never reaches for them.
  */
 export function schemaLocations(schemaLocation: string, hasSchemas: boolean): string[] {
   const locations: string[] = [];
   if (hasSchemas) locations.push(`${SCHEMAS_DIR}/${SCHEMA_FILE}`);
   if (schemaLocation !== '') locations.push(schemaLocation);
-  return locations.length > 0 ? locations : ['default'];
+  return locations.length > 0 ? locations : ['default', CRD_SCHEMA_LOCATION];
 }
 
 /**
- * kubeconform (strict; kinds without a schema, i.e. CRDs on the default location, tolerated) and
- * conftest with helm/policy on the manifests of every environment.
+ * kubeconform and conftest with helm/policy on the manifests of every environment, as strict as
+ * the host's chart checks (helm/scripts/lib/checks.ts): unknown fields, and kinds without a
+ * schema, CRDs included, fail.
  */
 export async function policyStage(
   p: Pipeline,
@@ -106,7 +115,6 @@ export async function policyStage(
     [
       '-strict',
       '-summary',
-      '-ignore-missing-schemas',
       '-kubernetes-version',
       kubernetesVersion,
       ...locations.flatMap((l) => ['-schema-location', l]),

@@ -12,7 +12,6 @@ import {
   object,
   type Secret,
   type Service,
-  up,
 } from '@dagger.io/dagger';
 import { auditStage } from './audit.js';
 import { manifestsDirectory, policyStage } from './chart.js';
@@ -22,21 +21,7 @@ import { e2eStage } from './e2e.js';
 import { fuzzStage } from './fuzz.js';
 import { enforceGate } from './gates/gate.js';
 import { backendImage, frontendImage } from './image.js';
-import {
-  ACTIONLINT_IMAGE,
-  CONFTEST_IMAGE,
-  HELM_IMAGE,
-  K6_IMAGE,
-  KUBECONFORM_IMAGE,
-  NGINX_IMAGE,
-  NODE_IMAGE,
-  POSTGRES_IMAGE,
-  PYTHON_IMAGE,
-  REDIS_IMAGE,
-  resolveImages,
-  TRIVY_IMAGE,
-  ZAP_IMAGE,
-} from './images.js';
+import { resolveImages } from './images.js';
 import { KUBERNETES_VERSION, lintStage } from './lint.js';
 import { loadStage } from './load.js';
 import { publishImages } from './publish.js';
@@ -62,8 +47,11 @@ export class Aichat {
   actionlintImage: string;
 
   /**
+   * Every image argument left empty takes its pinned default (dagger/src/images.ts; the tools'
+   * versions in dagger/versions.json): set one to use a mirror or a locally built image.
+   *
    * @param source The aichat repository (defaults to the module's own repository).
-   * @param nodeImage Node.js 20 image for builds, lint and tests.
+   * @param nodeImage Node.js 24 image for builds, lint and tests, and the backend image's base.
    * @param postgresImage PostgreSQL 15 image for the database service.
    * @param redisImage Redis 7 image for the pub/sub and rate-limit service.
    * @param nginxImage Unprivileged nginx image, base of the frontend image.
@@ -78,18 +66,18 @@ export class Aichat {
    */
   constructor(
     @argument({ defaultPath: '/', ignore: SOURCE_IGNORE }) source: Directory,
-    nodeImage: string = NODE_IMAGE,
-    postgresImage: string = POSTGRES_IMAGE,
-    redisImage: string = REDIS_IMAGE,
-    nginxImage: string = NGINX_IMAGE,
-    helmImage: string = HELM_IMAGE,
-    kubeconformImage: string = KUBECONFORM_IMAGE,
-    conftestImage: string = CONFTEST_IMAGE,
-    trivyImage: string = TRIVY_IMAGE,
-    zapImage: string = ZAP_IMAGE,
-    k6Image: string = K6_IMAGE,
-    pythonImage: string = PYTHON_IMAGE,
-    actionlintImage: string = ACTIONLINT_IMAGE,
+    nodeImage = '',
+    postgresImage = '',
+    redisImage = '',
+    nginxImage = '',
+    helmImage = '',
+    kubeconformImage = '',
+    conftestImage = '',
+    trivyImage = '',
+    zapImage = '',
+    k6Image = '',
+    pythonImage = '',
+    actionlintImage = '',
   ) {
     this.source = source;
     this.nodeImage = nodeImage;
@@ -165,7 +153,7 @@ export class Aichat {
    * @param failOnGate Fail when a test fails (true) or always return the reports (false).
    */
   @func()
-  async e2e(failOnGate = true): Promise<Directory> {
+  async endToEnd(failOnGate = true): Promise<Directory> {
     const result = await e2eStage(this.pipeline());
     if (failOnGate) enforceGate(result.gate);
     return result.reports;
@@ -265,7 +253,7 @@ export class Aichat {
   }
 
   /**
-   * The backend image: compiled app, production dependencies and the built UI on Node 20, non-root,
+   * The backend image: compiled app, production dependencies and the built UI on Node 24, non-root,
    * read-only-root ready, OCI labels and a healthcheck. Port 8080.
    *
    * @param revision Value of the org.opencontainers.image.revision label (the git sha).
@@ -362,8 +350,9 @@ export class Aichat {
    * The whole stack as one service on port 8080: the nginx frontend proxying the API and
    * WebSocket to the backend, with PostgreSQL and Redis. `dagger call serve up --ports 8080:8080`.
    */
+  // No @up(): the v0.21.8 TypeScript runtime does not export that decorator, so a module using it
+  // fails to load on a stock v0.21.8 engine. `dagger call serve up` works without it.
   @func()
-  @up()
   serve(): Service {
     return frontendService(this.pipeline());
   }

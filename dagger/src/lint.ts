@@ -2,15 +2,16 @@ import { dag } from '@dagger.io/dagger';
 import { outcome, runAllowingFailure, WORKDIR, workspace } from './base.js';
 import type { Pipeline, StageResult } from './context.js';
 import { exitCodeGate, type GateResult } from './gates/gate.js';
+import { VERSIONS } from './images.js';
 
 /** Path of the chart inside the repository. */
 export const CHART = 'helm/aichat';
 
 /**
- * The Kubernetes version the chart is rendered and validated for (helm/scripts/versions.env):
- * passed to helm explicitly, since a helm built without release ldflags assumes v1.20.
+ * The Kubernetes version the chart is rendered and validated for (dagger/versions.json): passed
+ * to helm explicitly, since a helm built without release ldflags assumes v1.20.
  */
-export const KUBERNETES_VERSION = '1.35.4';
+export const KUBERNETES_VERSION = VERSIONS.kubernetes;
 
 /**
  * One npm script on the workspace. ESLint, Prettier and `tsc` run as separate execs (in

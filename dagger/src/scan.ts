@@ -31,6 +31,9 @@ const OFFLINE_FLAGS = '--skip-db-update --skip-java-db-update --skip-check-updat
  */
 export const SOURCE_SCAN_SKIP_DIRS = ['helm/policy/fixtures', '.ci/engine/images'];
 
+/** Findings accepted on purpose, each with its reason (in the repository, next to dagger.json). */
+export const IGNORE_FILE = '.trivyignore.yaml';
+
 /** Trivy with its database cache volume; `target` is mounted at /target. */
 function trivy(p: Pipeline): Container {
   return dag
@@ -94,7 +97,7 @@ export function scanSourceStage(
   return trivyReport(
     'scan-source',
     container,
-    `trivy fs --scanners ${scanners}${flags}${skip} /target`,
+    `trivy fs --scanners ${scanners}${flags}${skip} --ignorefile /target/${IGNORE_FILE} /target`,
     severity,
   );
 }

@@ -30,14 +30,15 @@ export function backendService(p: Pipeline): Service {
 export const BACKEND_LOCATIONS = `
 location /api/ {
     proxy_pass http://backend:8080;
-    proxy_set_header Host $host;
+    # $http_host keeps the port: the backend compares Origin with it (cross-site write check).
+    proxy_set_header Host $http_host;
 }
 location = /ws {
     proxy_pass http://backend:8080;
     proxy_http_version 1.1;
     proxy_set_header Upgrade $http_upgrade;
     proxy_set_header Connection "upgrade";
-    proxy_set_header Host $host;
+    proxy_set_header Host $http_host;
     proxy_read_timeout 1h;
 }
 location ~ ^/(health|ready|metrics)$ {

@@ -25,7 +25,12 @@ import {
 } from '../src/gates/schemathesis.js';
 import { countSarifResults, gateTrivy, parseTrivyJson } from '../src/gates/trivy.js';
 import { gateZap, parseZapJson, parseZapRules } from '../src/gates/zap.js';
-import { imageValues, schemaLocations, selectEnvironments } from '../src/chart.js';
+import {
+  CRD_SCHEMA_LOCATION,
+  imageValues,
+  schemaLocations,
+  selectEnvironments,
+} from '../src/chart.js';
 import { imageReferences, registryHost } from '../src/publish.js';
 import { resolveImages, DEFAULT_IMAGES } from '../src/images.js';
 
@@ -386,8 +391,8 @@ describe('dagger pure helpers', () => {
     assert.throws(() => selectEnvironments('prod'), /unknown environment "prod"/);
   });
 
-  it('replaces the default kubeconform schema location when schemas are given', () => {
-    assert.deepEqual(schemaLocations('', false), ['default']);
+  it('replaces the default kubeconform schema locations (CRDs included) when schemas are given', () => {
+    assert.deepEqual(schemaLocations('', false), ['default', CRD_SCHEMA_LOCATION]);
     assert.deepEqual(schemaLocations('', true), [
       '/schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json',
     ]);

@@ -1,13 +1,11 @@
 // Runs the TypeScript SDK's own introspector (what the engine's TypeScript runtime runs to
-// register the module) on dagger/src, and renders the result the way `dagger functions` names it.
+// register the module) on a module directory's src/, and renders the result the way
+// `dagger functions` names it.
 import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-/** dagger/src, the module's source directory. */
-export const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+import { pathToFileURL } from 'node:url';
 
 /** A function as the introspector sees it, reduced to what the tests assert. */
 export interface IntrospectedFunction {
@@ -50,9 +48,16 @@ interface Fn {
   isUp: boolean;
 }
 
-/** camelCase → kebab-case, the CLI's naming of functions and flags. */
+/**
+ * The CLI's naming of functions and flags (strcase.ToKebab in dagger's cmd/dagger): a dash at
+ * each lower→upper case change and between letters and digits, so `e2e` becomes `e-2-e`.
+ */
 export function kebab(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Za-z])([0-9])/g, '$1-$2')
+    .replace(/([0-9])([A-Za-z])/g, '$1-$2')
+    .toLowerCase();
 }
 
 function typeName(t: TypeDef | undefined): string {
@@ -85,9 +90,13 @@ function args(record: Record<string, Arg>): IntrospectedFunction['arguments'] {
   }));
 }
 
-/** Introspects dagger/src with the SDK's `scan()` (found inside the installed package). */
-export async function introspect(): Promise<IntrospectedModule> {
-  const require = createRequire(import.meta.url);
+/**
+ * Introspects `moduleDir`/src with the SDK's `scan()`, taken from the @dagger.io/dagger that
+ * `moduleDir` installed (its own node_modules, as the runtime installs it).
+ */
+export async function introspect(moduleDir: string): Promise<IntrospectedModule> {
+  const src = join(moduleDir, 'src');
+  const require = createRequire(join(moduleDir, 'package.json'));
   const sdkMain = require.resolve('@dagger.io/dagger');
   const introspector = join(dirname(sdkMain), 'module', 'introspector', 'index.js');
   const { scan } = (await import(pathToFileURL(introspector).href)) as {
@@ -98,9 +107,9 @@ export async function introspect(): Promise<IntrospectedModule> {
   // client.gen.d.ts, so a copy under the expected name plays that part.
   const clientGen = join(mkdtempSync(join(tmpdir(), 'aichat-introspect-')), 'client.gen.ts');
   copyFileSync(join(dirname(sdkMain), 'api', 'client.gen.d.ts'), clientGen);
-  const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' })
+  const files = readdirSync(src, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
-    .map((f) => join(SRC, f))
+    .map((f) => join(src, f))
     .concat(clientGen);
   // load=false: the AST analysis is the registration; importing would need a live engine.
   const mod = await scan(files, 'aichat', false);

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { introspect, type IntrospectedModule } from './introspect.js';
+import { MODULE_DIR } from './runtime-view.js';
 
 const WORKFLOWS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.github', 'workflows');
 
@@ -39,7 +40,7 @@ describe('GitHub workflows (thin: every step calls the Dagger module)', function
   this.timeout(120000);
   let mod: IntrospectedModule;
   before(async () => {
-    mod = await introspect();
+    mod = await introspect(MODULE_DIR);
   });
 
   it('has the five workflows, with no shell steps', () => {

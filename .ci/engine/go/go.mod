@@ -8,7 +8,8 @@ go 1.26.1
 require github.com/dagger/dagger v0.21.8
 
 tool (
-	aichat.invalid/dagger-engine-build/cmd/dagger-run
+	github.com/dagger/dagger/cmd/codegen
+	github.com/dagger/dagger/cmd/dagger
 	github.com/dagger/dagger/cmd/dialstdio
 	github.com/dagger/dagger/cmd/dnsname
 	github.com/dagger/dagger/cmd/engine
@@ -24,8 +25,8 @@ replace (
 	// dagger: ./engine/distconsts, never published; see distconsts/consts.go.
 	github.com/dagger/dagger/engine/distconsts => ./distconsts
 	// Not served by the module proxy: the Dang v2 runtime is swapped out with go build -overlay
-	// (overlay/dangv2), and the TUI library is only used by cmd/dagger, which this build replaces
-	// with cmd/dagger-run.
+	// (overlay/dangv2); the TUI library is used only by the CLI's interactive frontends, which the
+	// CLI build leaves out (overlay/cli), and by its shell's completion types (stubs/tuist).
 	github.com/vito/dang/v2 => ./stubs/dang-v2
 	github.com/vito/tuist => ./stubs/tuist
 	github.com/vito/tuist/teav1 => ./stubs/tuist-teav1
