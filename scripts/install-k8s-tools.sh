@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Installs the pinned Kubernetes tools the chart checks need (helm, kubeconform, conftest), built
-# from the Go module proxy because no release downloads are reachable from CI. Idempotent: a tool
-# already installed at the pinned version (read from the binary's embedded module info) is kept.
-# Then builds etcd + kube-apiserver and generates the kubeconform schemas (helm/scripts/).
-#   K8S_TOOLS_BIN  where binaries go [/usr/local/bin when writable, else $(go env GOPATH)/bin]
+# from the Go module proxy because no release downloads are reachable from CI. Versions: the one
+# pin file dagger/versions.json ("tools", "kubernetes"). Then builds etcd + kube-apiserver and
+# generates the kubeconform schemas (helm/scripts/). Idempotent: a stamp in the bin directory
+# records the inputs of the last complete run, so an up-to-date machine costs no `go` call.
+#   install-k8s-tools.sh          install what is missing or outdated
+#   install-k8s-tools.sh --check  exit 0 when everything is up to date, 1 otherwise (installs nothing)
+#   K8S_TOOLS_BIN  where binaries go [/usr/local/bin when writable, else ${GOPATH:-~/go}/bin,
+#                  the directories helm/scripts/lib/tools.ts searches]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/versions.sh
+source scripts/lib/versions.sh
 
-# Pins: module path, package to install, version. Versions and link flags as the projects' own
-# release builds set them (`go install` alone would report "dev" and, for helm, Kubernetes 1.20).
+# module, package to install, version. Versions and link flags as the projects' own release
+# builds set them (`go install` alone would report "dev" and, for helm, Kubernetes 1.20).
 tools=(
-  "helm.sh/helm/v3 helm.sh/helm/v3/cmd/helm v3.22.0"
-  "github.com/yannh/kubeconform github.com/yannh/kubeconform/cmd/kubeconform v0.8.0"
-  "github.com/open-policy-agent/conftest github.com/open-policy-agent/conftest v0.71.1"
+  "$HELM_MODULE $HELM_PACKAGE $HELM_VERSION"
+  "$KUBECONFORM_MODULE $KUBECONFORM_PACKAGE $KUBECONFORM_VERSION"
+  "$CONFTEST_MODULE $CONFTEST_PACKAGE $CONFTEST_VERSION"
 )
 
 # -ldflags for one tool.
@@ -40,7 +46,29 @@ if [ -n "${K8S_TOOLS_BIN:-}" ]; then
 elif [ -w /usr/local/bin ]; then
   bin=/usr/local/bin
 else
-  bin="$(go env GOPATH)/bin"
+  bin="${GOPATH:-$HOME/go}/bin"
+fi
+
+# Everything the result depends on; the schemas keep their own stamp (generate-schemas.sh).
+stamp_file="$bin/.aichat-k8s-tools.stamp"
+inputs="$(printf '%s\n' "${tools[@]}" "k8s=$K8S_VERSION" "bin=$bin" |
+  cat - scripts/install-k8s-tools.sh helm/scripts/install-apiserver.sh helm/apiserver/go.mod helm/apiserver/go.sum |
+  aichat_sha256 | cut -c1-32)"
+up_to_date() {
+  local name
+  for name in helm kubeconform conftest etcd kube-apiserver; do
+    [ -x "$bin/$name" ] || return 1
+  done
+  [ "$(cat "$stamp_file" 2>/dev/null)" = "$inputs" ]
+}
+if [ "${1:-}" = --check ]; then
+  up_to_date && bash helm/scripts/generate-schemas.sh --check
+  exit
+fi
+if up_to_date; then
+  echo "helm, kubeconform, conftest, etcd, kube-apiserver: up to date in $bin"
+  bash helm/scripts/generate-schemas.sh
+  exit 0
 fi
 mkdir -p "$bin"
 
@@ -70,4 +98,5 @@ fi
 
 # etcd + kube-apiserver for the server-side dry run (the slow part on a cold Go build cache).
 bash helm/scripts/install-apiserver.sh "$bin"
+echo "$inputs" >"$stamp_file"
 bash helm/scripts/generate-schemas.sh

@@ -2,20 +2,25 @@
 # Generates kubeconform's strict JSON schemas offline: the Kubernetes swagger document and the CRDs
 # the chart uses come out of Go module zips on the module proxy (go mod download), then
 # schemas/generate.ts converts them. Idempotent: a stamp file records the inputs.
+# Versions: Kubernetes from dagger/versions.json ("kubernetes"), the CRD sources from versions.env.
+#   generate-schemas.sh [--check]  (--check: exit 0 when up to date, 1 otherwise; writes nothing)
 #   KUBECONFORM_SCHEMA_DIR  output root [<repo>/.ci/cache/kubeconform]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
+# shellcheck source=../../scripts/lib/versions.sh
+source "$repo/scripts/lib/versions.sh"
 # shellcheck source=versions.env
 source "$here/versions.env"
 root="${KUBECONFORM_SCHEMA_DIR:-$repo/.ci/cache/kubeconform}"
 # kubeconform's own layout: <root>/v<version>-standalone-strict/<kind><suffix>.json
 out="$root/v$K8S_VERSION-standalone-strict"
-stamp="k8s=$K8S_VERSION rollouts=$ARGO_ROLLOUTS_VERSION argocd=$ARGO_CD_VERSION prom=$PROMETHEUS_OPERATOR_VERSION gen=$(cat "$here/schemas/convert.ts" "$here/schemas/generate.ts" "$here/generate-schemas.sh" | sha256sum | cut -c1-16)"
+stamp="k8s=$K8S_VERSION rollouts=$ARGO_ROLLOUTS_VERSION argocd=$ARGO_CD_VERSION prom=$PROMETHEUS_OPERATOR_VERSION gen=$(cat "$here/schemas/convert.ts" "$here/schemas/generate.ts" "$here/generate-schemas.sh" | aichat_sha256 | cut -c1-16)"
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ]; then
-  echo "kubeconform schemas: up to date in $out"
+  [ "${1:-}" = --check ] || echo "kubeconform schemas: up to date in $out"
   exit 0
 fi
+[ "${1:-}" = --check ] && exit 1
 
 # Module directory in the module cache (downloads and verifies against go.sum's database).
 moddir() {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { HELM_DIR, readVersions } from '../scripts/lib/chart.js';
+import { KUBE_VERSION, VERSIONS_JSON, readVersions } from '../scripts/lib/chart.js';
 import { findTool, runTool } from '../scripts/lib/tools.js';
 
 describe('helm tools: pinned and present', () => {
@@ -12,12 +11,15 @@ describe('helm tools: pinned and present', () => {
     );
   });
 
-  it('helm, kubeconform and conftest are the versions pinned in the install script', async () => {
-    const script = readFileSync(join(HELM_DIR, '..', 'scripts', 'install-k8s-tools.sh'), 'utf8');
-    const pins = Object.fromEntries(
-      [...script.matchAll(/^\s+"\S+ \S+\/(\w+) (v[\d.]+)"$/gm)].map((m) => [m[1], m[2]]),
-    );
-    assert.deepEqual(Object.keys(pins).sort(), ['conftest', 'helm', 'kubeconform']);
+  it('helm, kubeconform and conftest are the versions pinned in dagger/versions.json', async () => {
+    const { tools } = JSON.parse(readFileSync(VERSIONS_JSON, 'utf8')) as {
+      tools: Record<string, { version: string }>;
+    };
+    const pins: Record<string, string | undefined> = {
+      helm: tools.helm?.version,
+      kubeconform: tools.kubeconform?.version,
+      conftest: tools.conftest?.version,
+    };
     const reported = {
       helm: (await runTool('helm', ['version', '--short'])).stdout,
       kubeconform: (await runTool('kubeconform', ['-v'])).stdout,
@@ -31,9 +33,10 @@ describe('helm tools: pinned and present', () => {
     }
   });
 
-  it('the schema versions are pinned in one file', () => {
+  it('the schema versions are pinned once: Kubernetes in versions.json, CRDs in versions.env', () => {
     const versions = readVersions();
-    assert.match(versions.K8S_VERSION ?? '', /^1\.\d+\.\d+$/);
+    assert.match(KUBE_VERSION, /^1\.\d+\.\d+$/);
+    assert.equal(versions.K8S_VERSION, undefined, 'K8S_VERSION belongs to dagger/versions.json');
     for (const key of ['ARGO_ROLLOUTS_VERSION', 'ARGO_CD_VERSION', 'PROMETHEUS_OPERATOR_VERSION']) {
       assert.match(versions[key] ?? '', /^v\d+\.\d+\.\d+$/, key);
     }

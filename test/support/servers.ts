@@ -3,8 +3,9 @@
  *
  * `npm test` uses DATABASE_URL / REDIS_URL when they are set (CI, Dagger services). Otherwise
  * it starts real servers from the binaries on PATH (Debian's postgresql and redis-server
- * packages) in a temporary directory and stops them afterwards. When neither is possible the
- * run fails with a message naming what to install: integration tests never silently skip.
+ * packages, which scripts/provision.sh installs before `npm test`) in a temporary directory and
+ * stops them afterwards. When neither is possible the run fails with a message naming what to
+ * install: integration tests never silently skip.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -85,8 +86,9 @@ export async function startPostgres(): Promise<TestServer> {
   const pgCtl = findOnPath('pg_ctl', postgresBinDirs());
   if (!initdb || !pgCtl) {
     throw new Error(
-      'PostgreSQL server binaries (initdb, pg_ctl) not found: install them ' +
-        '(Debian: apt-get install postgresql) or set DATABASE_URL to a server the tests may use.',
+      'PostgreSQL server binaries (initdb, pg_ctl) not found: run scripts/provision.sh ' +
+        '(what `npm test` runs first; Debian: apt-get install postgresql) or set DATABASE_URL ' +
+        'to a server the tests may use.',
     );
   }
   const dir = await mkdtemp(join(tmpdir(), 'aichat-pg-'));
@@ -128,8 +130,8 @@ export async function startRedis(port?: number): Promise<TestServer> {
   const bin = findOnPath('redis-server');
   if (!bin) {
     throw new Error(
-      'redis-server not found: install it (Debian: apt-get install redis-server) ' +
-        'or set REDIS_URL to a server the tests may use.',
+      'redis-server not found: run scripts/provision.sh (what `npm test` runs first; ' +
+        'Debian: apt-get install redis-server).',
     );
   }
   const p = port ?? (await freePort());

@@ -30,7 +30,7 @@ const STRATEGY_FILES: Record<Strategy, string> = {
   canary: 'ci/canary-values.yaml',
 };
 
-/** KEY=VALUE pairs of helm/scripts/versions.env (the single place versions are pinned). */
+/** KEY=VALUE pairs of helm/scripts/versions.env (the CRD source versions). */
 export function readVersions(): Record<string, string> {
   const text = readFileSync(join(HELM_DIR, 'scripts', 'versions.env'), 'utf8');
   const versions: Record<string, string> = {};
@@ -41,9 +41,15 @@ export function readVersions(): Record<string, string> {
   return versions;
 }
 
-/** Kubernetes version every render and schema check targets (e.g. "1.35.4"). */
-export const KUBE_VERSION = readVersions().K8S_VERSION ?? '';
-if (!KUBE_VERSION) throw new Error('helm/scripts/versions.env has no K8S_VERSION');
+/** The one pin file of the repository (tools, Kubernetes, Node). */
+export const VERSIONS_JSON = join(HELM_DIR, '..', 'dagger', 'versions.json');
+
+/** Kubernetes version every render and schema check targets (versions.json "kubernetes", e.g. "1.35.4"). */
+export const KUBE_VERSION =
+  (JSON.parse(readFileSync(VERSIONS_JSON, 'utf8')) as { kubernetes?: string }).kubernetes ?? '';
+if (!/^1\.\d+\.\d+$/.test(KUBE_VERSION)) {
+  throw new Error(`dagger/versions.json "kubernetes" is not a version: "${KUBE_VERSION}"`);
+}
 
 /** Values files (relative to the chart) for one cell of the matrix. */
 export function scenarioValues(env: Environment, strategy: Strategy): string[] {
