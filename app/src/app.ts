@@ -13,6 +13,7 @@ import type { AppDeps } from './deps.js';
 import { AppError, errorMiddleware } from './errors/index.js';
 import { healthRoutes } from './health/routes.js';
 import { ApiRouter } from './http/api-router.js';
+import { refuseCrossSiteWrites } from './http/csrf.js';
 import { requestLogging } from './http/request-log.js';
 import { messageRoutes } from './messages/routes.js';
 import { httpMetrics } from './metrics/middleware.js';
@@ -47,7 +48,7 @@ const requireNamedMethod: Middleware = async (ctx, next) => {
   await next();
 };
 
-/** Rate-limits /api/* per client IP (probes and static files are exempt). */
+/** Runs `middleware` on /api/* only (probes and static files are exempt). */
 function apiOnly(middleware: Middleware): Middleware {
   return (ctx, next) => (ctx.path.startsWith('/api/') ? middleware(ctx, next) : next());
 }
@@ -58,14 +59,17 @@ export function createApiRouter(deps: AppDeps): ApiRouter {
     authMiddleware: [requireUser(deps.auth)],
     writeMiddleware: [userRateLimit(deps.limits)],
   });
-  healthRoutes(api, { db: deps.db, redis: deps.redis });
+  healthRoutes(api, { db: deps.db, redis: deps.redis, models: deps.modelCheck });
   metricsRoutes(api, { metrics: deps.metrics });
   authRoutes(api, { auth: deps.auth, cookieSecure: deps.config.cookieSecure });
   conversationRoutes(api, {
     conversations: deps.conversations,
     models: {
       has: (id) => deps.providers.resolve(id) !== undefined,
-      defaultModel: deps.providers.defaultModel,
+      // A getter: the provider's model list check can change the default after start-up.
+      get defaultModel() {
+        return deps.providers.defaultModel;
+      },
     },
   });
   messageRoutes(api, { messages: deps.messages });
@@ -76,7 +80,7 @@ export function createApiRouter(deps: AppDeps): ApiRouter {
 
 /**
  * The Koa app: metrics, request ids and logs, JSON errors, secure headers, CORS allow-list,
- * per-IP limit, 64 KB JSON bodies, the API routes, then the web UI when it is built.
+ * per-IP limit, cross-site write refusal, 64 KB JSON bodies, the API routes, then the web UI when it is built.
  * @example const server = http.createServer(createApp(deps).callback())
  */
 export function createApp(deps: AppDeps): Koa {
@@ -116,6 +120,8 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   app.use(apiOnly(ipRateLimit(deps.limits)));
+  // Before any body is read or handler runs: a forged write does nothing but answer 403.
+  app.use(apiOnly(refuseCrossSiteWrites({ allowedOrigins: config.corsOrigins })));
   app.use(requireJsonBody);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: MAX_BODY, encoding: 'utf-8' }));
   app.use(api.router.routes());

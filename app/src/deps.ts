@@ -11,6 +11,7 @@ import { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { MessageStore } from './messages/store.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
+import { createModelCheck, type ModelCheck } from './providers/model-check.js';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
 import { createMemoryPubSub } from './pubsub/memory.js';
 import type { PubSub } from './pubsub/types.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   redis: RedisClientType | undefined;
   metrics: Metrics;
   providers: ProviderRegistry;
+  /** MODELS checked against the provider's model list (start-up and /ready). */
+  modelCheck: ModelCheck;
   /** Fan-out between replicas: Redis pub/sub with REDIS_URL, in-process otherwise. */
   pubsub: PubSub;
   users: UserStore;
@@ -52,7 +55,12 @@ export interface DepsInput {
   pubsub?: PubSub;
   /** Prefix of rate-limit keys in Redis (parallel tests sharing one Redis). */
   rateLimitPrefix?: string;
+  /** How long a model list check stays fresh (default one minute; tests use 0). */
+  modelCheckMaxAgeMs?: number;
 }
+
+/** Longest wait for the provider's model list (it must not hold up start-up or /ready long). */
+const MODEL_CHECK_TIMEOUT_MS = 10_000;
 
 /**
  * Builds the stores and services around a database (and optional Redis).
@@ -62,24 +70,31 @@ export function createDeps(input: DepsInput): AppDeps {
   const { config, logger, db } = input;
   const users = new UserStore(db);
   const sessions = new SessionStore(db);
+  const providers =
+    input.providers ??
+    createProviderRegistry({
+      models: config.models,
+      defaultModel: config.defaultModel,
+      openai: {
+        apiKey: config.openai.apiKey,
+        baseURL: config.openai.baseUrl,
+        timeoutMs: config.openai.timeoutMs,
+      },
+      echo: { tokenDelayMs: config.echoTokenDelayMs },
+    });
   return {
     config,
     logger,
     db,
     redis: input.redis,
     metrics: input.metrics ?? createMetrics(),
-    providers:
-      input.providers ??
-      createProviderRegistry({
-        models: config.models,
-        defaultModel: config.defaultModel,
-        openai: {
-          apiKey: config.openai.apiKey,
-          baseURL: config.openai.baseUrl,
-          timeoutMs: config.openai.timeoutMs,
-        },
-        echo: { tokenDelayMs: config.echoTokenDelayMs },
-      }),
+    providers,
+    modelCheck: createModelCheck({
+      registry: providers,
+      logger,
+      timeoutMs: Math.min(config.openai.timeoutMs, MODEL_CHECK_TIMEOUT_MS),
+      maxAgeMs: input.modelCheckMaxAgeMs,
+    }),
     pubsub: input.pubsub ?? createMemoryPubSub(),
     users,
     sessions,

@@ -24,8 +24,8 @@ export interface RunningServer {
 }
 
 /**
- * Connects and migrates the database, connects Redis when configured, recovers replies a crash
- * left `streaming`, and listens. Rejects (after releasing what it opened) when a dependency is
+ * Connects and migrates the database, connects Redis when configured, checks MODELS against the
+ * provider's model list, recovers replies a crash left `streaming`, and listens. Rejects (after releasing what it opened) when a dependency is
  * unreachable.
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
@@ -55,6 +55,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
   const stopSweep = startSessionSweep(deps.sessions, 3600_000, logger);
   deps.lifecycle.onClose('session sweep', stopSweep);
+  // Before listening, so a model the provider lacks is logged (and not offered) from the start.
+  await deps.modelCheck.refresh();
   const recovered = await deps.messages.markStreamingInterrupted();
   if (recovered)
     logger.warn({ recovered }, 'replies left streaming by a previous run marked interrupted');

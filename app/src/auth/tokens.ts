@@ -40,15 +40,30 @@ export function readCookie(header: string | undefined, name: string): string | u
  * says explicitly who it is). Undefined when neither is present.
  * @example tokenFromHeaders(ctx.req.headers)
  */
-export function tokenFromHeaders(headers: {
+export function tokenFromHeaders(headers: CredentialHeaders): string | undefined {
+  return (
+    bearerToken(headers.authorization) ?? (readCookie(headers.cookie, SESSION_COOKIE) || undefined)
+  );
+}
+
+/**
+ * True when `tokenFromHeaders` would authenticate the request by its session cookie, i.e. the
+ * browser attached the credential on its own: the case cross-site request forgery abuses.
+ * @example isCookieAuthenticated({ cookie: 'aichat_session=abc' }) // → true
+ */
+export function isCookieAuthenticated(headers: CredentialHeaders): boolean {
+  return (
+    bearerToken(headers.authorization) === undefined &&
+    Boolean(readCookie(headers.cookie, SESSION_COOKIE))
+  );
+}
+
+/** The headers that can carry a session token. */
+export interface CredentialHeaders {
   authorization?: string | undefined;
   cookie?: string | undefined;
-}): string | undefined {
-  const auth = headers.authorization;
-  if (auth) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    if (m) return m[1];
-  }
-  const cookie = readCookie(headers.cookie, SESSION_COOKIE);
-  return cookie || undefined;
+}
+
+function bearerToken(authorization: string | undefined): string | undefined {
+  return authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
 }

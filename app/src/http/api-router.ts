@@ -122,6 +122,9 @@ export class ApiRouter {
     }
     const errors: Record<number, string> = { ...ERROR_RESPONSES };
     if (def.auth) errors[401] = 'Not signed in (unauthenticated, session_expired)';
+    if (def.method !== 'get') {
+      errors[403] = 'Signed in by cookie from an origin not allowed (origin_not_allowed)';
+    }
     if (!def.params && !def.query && !def.body) delete errors[400];
     if (!def.body) delete errors[413];
     for (const [status, description] of Object.entries(errors)) {

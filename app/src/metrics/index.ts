@@ -5,7 +5,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Kinds counted by `providerErrors` (the provider error codes without the prefix). */
-export type ProviderErrorKind = 'auth' | 'rate_limited' | 'unavailable' | 'timeout' | 'stream_cut';
+export type ProviderErrorKind =
+  'auth' | 'rate_limited' | 'rejected' | 'unavailable' | 'timeout' | 'stream_cut';
 
 /** The app's metrics. */
 export interface Metrics {

@@ -4,6 +4,7 @@
  *
  * The SDK's `timeout` covers the request until the response headers arrive; a stream that stalls
  * afterwards is caught by our own idle timer, which aborts the call and reports provider_timeout.
+ * `listModels` reads GET /v1/models, so MODELS can be checked against what the provider serves.
  */
 import OpenAI from 'openai';
 import { classifyFailure, ProviderError } from './errors.js';
@@ -29,8 +30,20 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries ?? 2,
   });
+  const secrets = [options.apiKey];
   return {
     kind: 'openai',
+    async listModels(signal: AbortSignal): Promise<string[] | undefined> {
+      try {
+        const ids: string[] = [];
+        // A check, not a chat: one attempt, abandoned when the caller's deadline passes.
+        for await (const model of client.models.list({ signal, maxRetries: 0 })) ids.push(model.id);
+        return ids;
+      } catch (err) {
+        if (err instanceof OpenAI.NotFoundError) return undefined;
+        throw toProviderError(err, { midStream: false, idleTimeout: false, secrets });
+      }
+    },
     async *stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderEvent> {
       // Our own controller: aborted by the caller's signal or by the idle timer.
       const controller = new AbortController();
@@ -71,7 +84,11 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
         }
       } catch (err) {
         if (signal.aborted) return;
-        throw toProviderError(err, midStream, controller.signal.reason instanceof IdleTimeout);
+        throw toProviderError(err, {
+          midStream,
+          idleTimeout: controller.signal.reason instanceof IdleTimeout,
+          secrets,
+        });
       } finally {
         clearTimeout(idle);
         signal.removeEventListener('abort', onAbort);
@@ -87,8 +104,12 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
   };
 }
 
-function toProviderError(err: unknown, midStream: boolean, idleTimeout: boolean): ProviderError {
+function toProviderError(
+  err: unknown,
+  at: { midStream: boolean; idleTimeout: boolean; secrets: readonly string[] },
+): ProviderError {
   if (err instanceof ProviderError) return err;
+  const { midStream, idleTimeout, secrets } = at;
   if (err instanceof OpenAI.APIError) {
     return classifyFailure(
       {
@@ -96,9 +117,27 @@ function toProviderError(err: unknown, midStream: boolean, idleTimeout: boolean)
         retryAfter: err.headers?.get('retry-after'),
         timedOut: idleTimeout || err instanceof OpenAI.APIConnectionTimeoutError,
         midStream,
+        message: upstreamMessage(err),
+        secrets,
       },
       err,
     );
   }
   return classifyFailure({ timedOut: idleTimeout, midStream }, err);
+}
+
+/**
+ * The provider's own words from an error answer: `error.message` of an OpenAI-shaped JSON body,
+ * or a plain-text body (the SDK puts it after the status in `err.message`). HTML error pages of
+ * proxies are not worth showing.
+ */
+function upstreamMessage(err: InstanceType<typeof OpenAI.APIError>): string | undefined {
+  const body: unknown = err.error;
+  if (typeof body === 'string') return body;
+  if (body && typeof body === 'object') {
+    const message = (body as { message?: unknown }).message;
+    return typeof message === 'string' ? message : undefined;
+  }
+  const text = err.message.replace(/^\d{3} /, '');
+  return text === 'status code (no body)' || /^\s*</.test(text) ? undefined : text;
 }

@@ -27,4 +27,9 @@ export type ProviderEvent =
 export interface Provider {
   readonly kind: 'openai' | 'echo';
   stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderEvent>;
+  /**
+   * Model ids the provider serves (GET /v1/models), undefined when it has no such list (404);
+   * throws a `ProviderError` when the list could not be read. Absent for providers without one.
+   */
+  listModels?(signal: AbortSignal): Promise<string[] | undefined>;
 }

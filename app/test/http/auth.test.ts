@@ -92,7 +92,11 @@ for (const engine of ['postgres', 'sqlite'] as const) {
         .post('/api/auth/login')
         .send({ username: 'alice', password: 'password123' });
       const token = login.body.token as string;
-      const out = await agent.post('/api/auth/logout');
+      // As a browser sends it: same-origin, with Origin (cross-site writes are refused).
+      const out = await agent
+        .post('/api/auth/logout')
+        .set('Host', 'chat.example.com')
+        .set('Origin', 'https://chat.example.com');
       assert.equal(out.status, 204);
       assert.match(String(out.headers['set-cookie']), /aichat_session=;.*Max-Age=0/);
       const after = await t.http().get('/api/auth/me').set('Authorization', `Bearer ${token}`);

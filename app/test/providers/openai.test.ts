@@ -73,6 +73,75 @@ describe('providers: openai (real SDK against the fake OpenAI server)', () => {
     });
   }
 
+  const rejections: Array<[string, Parameters<FakeOpenAI['next']>[0], string]> = [
+    [
+      'a 400 context length exceeded',
+      {
+        kind: 'status',
+        status: 400,
+        message:
+          "This model's maximum context length is 8192 tokens. However, your messages resulted in 9001 tokens.",
+      },
+      "The model provider refused the request: This model's maximum context length is 8192 tokens. However, your messages resulted in 9001 tokens.",
+    ],
+    [
+      'a 404 model unknown to the provider',
+      {
+        kind: 'status',
+        status: 404,
+        message: 'The model `gpt-fak` does not exist or you do not have access to it.',
+      },
+      'The model provider refused the request: The model `gpt-fak` does not exist or you do not have access to it.',
+    ],
+    [
+      'a 422 whose text names the server key and an internal address',
+      {
+        kind: 'status',
+        status: 422,
+        message: 'invalid request with key sk-test-fake via http://10.0.0.7:4000/v1/chat',
+      },
+      'The model provider refused the request: invalid request with key [redacted] via [redacted]',
+    ],
+    [
+      'a 400 with a plain-text body',
+      { kind: 'status', status: 400, body: 'model not allowed on this route' },
+      'The model provider refused the request: model not allowed on this route',
+    ],
+    [
+      "a 400 with a proxy's HTML page",
+      { kind: 'status', status: 400, body: '<html><body><h1>400 Bad Request</h1></body></html>' },
+      'The model provider refused the request; sending it again will not help.',
+    ],
+  ];
+  for (const [name, scenario, message] of rejections) {
+    it(`maps ${name} to provider_rejected, once, with a safe message`, async () => {
+      fake.next(scenario);
+      const { events, error } = await run(provider);
+      assert.ok(error instanceof ProviderError, `expected ProviderError, got ${String(error)}`);
+      assert.equal(error.code, 'provider_rejected');
+      assert.equal(error.message, message);
+      assert.equal(error.retryAfter, undefined);
+      assert.deepEqual(events, []);
+    });
+  }
+
+  it('lists the provider models through the SDK, undefined without a list, throws on failure', async () => {
+    fake.models = ['gpt-fake', 'gpt-other'];
+    assert.deepEqual(await provider.listModels?.(AbortSignal.timeout(2000)), [
+      'gpt-fake',
+      'gpt-other',
+    ]);
+    fake.models = 'absent';
+    assert.equal(await provider.listModels?.(AbortSignal.timeout(2000)), undefined);
+    fake.models = 'error';
+    await assert.rejects(provider.listModels!(AbortSignal.timeout(2000)), (err: unknown) => {
+      assert.ok(err instanceof ProviderError);
+      assert.equal(err.code, 'provider_unavailable');
+      return true;
+    });
+    fake.models = ['gpt-fake'];
+  });
+
   it('maps a stalled stream to provider_timeout', async () => {
     const quick = createOpenAIProvider({
       apiKey: fake.apiKey,
@@ -154,5 +223,33 @@ describe('providers: registry', () => {
       openai: { apiKey: 'k', timeoutMs: 1000 },
     });
     assert.equal(d.defaultModel, 'echo');
+  });
+
+  it('narrows the offer to the models the provider lists, and widens it back', () => {
+    const r = createProviderRegistry({
+      models: ['gpt-a', 'gpt-b', 'gpt-c'],
+      defaultModel: 'gpt-b',
+      openai: { apiKey: 'k', timeoutMs: 1000 },
+    });
+    assert.deepEqual(r.configuredModels, ['gpt-a', 'gpt-b', 'gpt-c']);
+    assert.deepEqual(r.restrictTo(new Set(['gpt-a', 'gpt-c', 'gpt-z'])), ['gpt-b']);
+    assert.deepEqual(
+      r.models.map((m) => m.id),
+      ['gpt-a', 'gpt-c', 'echo'],
+    );
+    assert.equal(r.resolve('gpt-b'), undefined, 'a left-out model cannot be chatted with');
+    assert.equal(r.defaultModel, 'gpt-a', 'DEFAULT_MODEL left out: the first offered model');
+    assert.deepEqual(r.restrictTo(new Set(['gpt-z'])), ['gpt-a', 'gpt-b', 'gpt-c']);
+    assert.deepEqual(
+      r.models.map((m) => m.id),
+      ['echo'],
+    );
+    assert.equal(r.defaultModel, 'echo');
+    assert.deepEqual(r.restrictTo(undefined), []);
+    assert.deepEqual(
+      r.models.map((m) => m.id),
+      ['gpt-a', 'gpt-b', 'gpt-c', 'echo'],
+    );
+    assert.equal(r.defaultModel, 'gpt-b');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * A local OpenAI-compatible HTTP server for tests — the one allowed stand-in. It speaks the real
- * wire format (/v1/chat/completions with SSE streaming, /v1/models), so the production path, the
+ * wire format (/v1/chat/completions with SSE streaming, /v1/models as scripted), so the production path, the
  * official `openai` SDK, is what the tests exercise. Tests script what the next requests get.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -10,8 +10,17 @@ import type { AddressInfo } from 'node:net';
 export type Scenario =
   /** A normal streamed reply; `tokenDelayMs` slows it down. */
   | { kind: 'stream'; tokens: string[]; tokenDelayMs?: number; usage?: boolean }
-  /** An HTTP error with an OpenAI-style JSON error body. */
-  | { kind: 'status'; status: number; headers?: Record<string, string> }
+  /**
+   * An HTTP error with an OpenAI-style JSON error body (`message` as error.message), or `body`
+   * sent as it is (a provider or proxy that does not answer JSON).
+   */
+  | {
+      kind: 'status';
+      status: number;
+      headers?: Record<string, string>;
+      message?: string;
+      body?: string;
+    }
   /** Streams `tokens`, then ends the response without finish_reason/[DONE] or resets the socket. */
   | { kind: 'cut'; tokens: string[]; mode: 'end' | 'destroy' }
   /** Streams `tokens`, then goes silent with the connection open. */
@@ -28,6 +37,14 @@ export interface FakeOpenAI {
     stream?: boolean;
     stream_options?: unknown;
   }>;
+  /**
+   * What GET /v1/models answers: these model ids, a 404 (`'absent'`: a provider without a model
+   * list), or a 500 (`'error'`). Chat answers any model; by default the list names the models
+   * the suites configure: `gpt-fake` (app tests) and `gpt-4o-mini` (MODELS' default, web/e2e).
+   */
+  models: string[] | 'absent' | 'error';
+  /** How many GET /v1/models requests arrived. */
+  modelListRequests: number;
   /** Queues scenarios for the next requests; afterwards `fallback` applies. */
   next(...scenarios: Scenario[]): void;
   fallback: Scenario;
@@ -61,6 +78,8 @@ export async function startFakeOpenAI(apiKey = 'sk-test-fake'): Promise<FakeOpen
     baseURL: '',
     apiKey,
     requests: [],
+    models: ['gpt-fake', 'gpt-4o-mini'],
+    modelListRequests: 0,
     next: (...s) => queue.push(...s),
     fallback: { kind: 'stream', tokens: ['Hello', ' from', ' fake', ' OpenAI.'] },
     close: async () => {
@@ -70,26 +89,36 @@ export async function startFakeOpenAI(apiKey = 'sk-test-fake'): Promise<FakeOpen
     },
   };
 
-  const error = (res: ServerResponse, status: number, headers: Record<string, string> = {}) => {
+  const error = (
+    res: ServerResponse,
+    status: number,
+    options: { headers?: Record<string, string>; message?: string; body?: string } = {},
+  ) => {
     // x-should-retry: false keeps the SDK from retrying, so tests see each scripted failure once.
     res.writeHead(status, {
-      'content-type': 'application/json',
+      'content-type': options.body === undefined ? 'application/json' : 'text/plain',
       'x-should-retry': 'false',
-      ...headers,
+      ...options.headers,
     });
-    res.end(
-      JSON.stringify({ error: { message: `fake error ${status}`, type: 'fake', code: null } }),
-    );
+    const message = options.message ?? `fake error ${status}`;
+    res.end(options.body ?? JSON.stringify({ error: { message, type: 'fake', code: null } }));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.headers.authorization !== `Bearer ${apiKey}`) return error(res, 401);
+    if (req.headers.authorization !== `Bearer ${apiKey}`) {
+      // As OpenAI does: the text echoes the key it was given, which must never reach a user.
+      const given = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      return error(res, 401, { message: `Incorrect API key provided: ${given}.` });
+    }
     if (req.method === 'GET' && req.url === '/v1/models') {
+      fake.modelListRequests += 1;
+      if (fake.models === 'absent') return error(res, 404);
+      if (fake.models === 'error') return error(res, 500);
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(
         JSON.stringify({
           object: 'list',
-          data: [{ id: 'gpt-fake', object: 'model', created: 0, owned_by: 'fake' }],
+          data: fake.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })),
         }),
       );
     }
@@ -97,7 +126,7 @@ export async function startFakeOpenAI(apiKey = 'sk-test-fake'): Promise<FakeOpen
     const body = JSON.parse(await readBody(req));
     fake.requests.push(body);
     const scenario = queue.shift() ?? fake.fallback;
-    if (scenario.kind === 'status') return error(res, scenario.status, scenario.headers);
+    if (scenario.kind === 'status') return error(res, scenario.status, scenario);
     open.add(res);
     res.on('close', () => open.delete(res));
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
