@@ -9,7 +9,8 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: false },
   server: {
     proxy: {
-      '/api': backend,
+      // Keep the browser's Host: the backend refuses cookie writes whose Origin is not its own host.
+      '/api': { target: backend, changeOrigin: false },
       '/ws': { target: backend.replace(/^http/, 'ws'), ws: true },
     },
   },

@@ -1,10 +1,11 @@
 /**
  * Conversation management and session handling in Chromium against the real backend: rename,
- * filter, delete with confirmation, infinite scroll, regenerate, Shift+Enter, and a session
- * that ends underneath the page.
+ * filter, delete with confirmation, infinite scroll, regenerate, Shift+Enter, the composer's
+ * byte limit, and a session that ends underneath the page.
  */
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { MAX_CONTENT_BYTES, MAX_SYSTEM_PROMPT_BYTES } from '../src/lib/contract.js';
 import { startBackend, type Backend } from './support/backend.js';
 import { launchBrowser, newContext } from './support/browser.js';
 import { buildWeb } from './support/build.js';
@@ -115,6 +116,48 @@ describe('web E2E: conversations sidebar and session', function () {
     await page.reload();
     await page.locator('[data-testid="message-assistant"]').first().waitFor();
     assert.equal(await page.locator('[data-testid="message-assistant"]').count(), 1);
+  });
+
+  it('the composer counts UTF-8 bytes: over the limit it says so and does not send', async () => {
+    await newChat(page);
+    const box = page.getByLabel('Message', { exact: true });
+    const sendButton = page.getByRole('button', { name: 'Send' });
+    // Two bytes each: 16,385 characters pass a 32,000-character maxlength but are 2 bytes over.
+    const over = 'é'.repeat(MAX_CONTENT_BYTES / 2 + 1);
+    await box.fill(over);
+    await page.getByText('Too long by 2 bytes: the limit is 32 KB.').waitFor();
+    assert.equal(await box.getAttribute('aria-invalid'), 'true');
+    assert.ok(await sendButton.isDisabled(), 'Send is disabled');
+    await box.press('Enter');
+    // Sending clears the box in the same handler, so an unchanged box means nothing was sent.
+    assert.equal(await box.inputValue(), over);
+    assert.equal(await page.locator('[data-testid="message-user"]').count(), 0);
+
+    await box.fill('é'.repeat(MAX_CONTENT_BYTES / 2)); // exactly the limit: the server takes it
+    await page.getByText('Enter to send · Shift+Enter for a new line').waitFor();
+    assert.ok(await sendButton.isEnabled(), 'Send is enabled again');
+    await box.press('Enter');
+    await waitForReply(page, 0); // a reply exists only if the server accepted the message
+    assert.equal(await page.locator('.msg-notice').count(), 0);
+  });
+
+  it('the system prompt counts UTF-8 bytes too', async () => {
+    await newChat(page);
+    await page.getByRole('button', { name: 'System prompt' }).click();
+    const prompt = page.getByLabel('System prompt for this chat');
+    const save = page.getByRole('button', { name: 'Save' });
+    // 4,097 characters pass the old maxlength of 8,192 but are 2 bytes over the limit.
+    await prompt.fill('é'.repeat(MAX_SYSTEM_PROMPT_BYTES / 2 + 1));
+    await page.getByText('Too long by 2 bytes: the limit is 8 KB.').waitFor();
+    assert.ok(await save.isDisabled(), 'Save is disabled');
+    const atLimit = 'é'.repeat(MAX_SYSTEM_PROMPT_BYTES / 2);
+    await prompt.fill(atLimit);
+    await save.click();
+    await prompt.waitFor({ state: 'detached' });
+    // Reopened, the form shows the conversation as the server returned it: the prompt was saved.
+    await page.getByRole('button', { name: 'System prompt' }).click();
+    assert.equal(await prompt.inputValue(), atLimit);
+    await page.getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('the copy button puts a code block on the clipboard', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Message } from '../src/lib/api/types.js';
+import type { Message, ServerFrame } from '../src/lib/contract.js';
 import {
   addPending,
   applyFrame,
@@ -8,7 +8,6 @@ import {
   pendingSends,
   requestStop,
 } from '../src/lib/chat/reducer.js';
-import type { ServerFrame } from '../src/lib/socket/protocol.js';
 
 const C = 'conv-1';
 const msg = (over: Partial<Message>): Message => ({

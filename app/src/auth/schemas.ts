@@ -1,5 +1,9 @@
 /** Auth request and response shapes (validation and OpenAPI). */
 import { z } from 'zod';
+import { PASSWORD_CHARS, USERNAME_CHARS } from '../protocol/constants.js';
+
+const usernameLength = `username is ${USERNAME_CHARS.min} to ${USERNAME_CHARS.max} characters`;
+const passwordLength = `password is ${PASSWORD_CHARS.min} to ${PASSWORD_CHARS.max} characters`;
 
 export const UserSchema = z
   .object({ id: z.string().meta({ format: 'uuid' }), username: z.string() })
@@ -9,13 +13,13 @@ export const CredentialsBody = z
   .strictObject({
     username: z
       .string()
-      .min(3, 'username is 3 to 32 characters')
-      .max(32, 'username is 3 to 32 characters')
+      .min(USERNAME_CHARS.min, usernameLength)
+      .max(USERNAME_CHARS.max, usernameLength)
       .regex(/^[a-zA-Z0-9_.-]+$/, 'username may contain letters, digits, _ . - only'),
     password: z
       .string()
-      .min(8, 'password is 8 to 128 characters')
-      .max(128, 'password is 8 to 128 characters'),
+      .min(PASSWORD_CHARS.min, passwordLength)
+      .max(PASSWORD_CHARS.max, passwordLength),
   })
   .meta({ id: 'Credentials' });
 

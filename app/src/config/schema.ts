@@ -152,6 +152,3 @@ export const envSchema = z.object({
   WS_HEARTBEAT_MS: intWithDefault(30_000, 10, 600_000),
   WS_SEND_BUFFER_BYTES: intWithDefault(1024 * 1024, 1024, 64 * 1024 * 1024),
 });
-
-/** The raw environment shape the schema reads (variable name → string). */
-export type EnvInput = Partial<Record<keyof typeof envSchema.shape, string>>;

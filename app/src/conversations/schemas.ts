@@ -3,12 +3,10 @@
  */
 import { z } from 'zod';
 import { NO_NUL_MESSAGE, noNul } from '../http/schemas.js';
+import { MAX_SYSTEM_PROMPT_BYTES, MAX_TITLE_CHARS } from '../protocol/constants.js';
 
-/** Largest title, in characters. */
-export const MAX_TITLE_CHARS = 200;
-/** Largest system prompt, in UTF-8 bytes. */
-export const MAX_SYSTEM_PROMPT_BYTES = 8 * 1024;
-export const DEFAULT_TITLE = 'New chat';
+// Defined once with the web client's limits (a module the browser bundle can import).
+export { DEFAULT_TITLE, MAX_SYSTEM_PROMPT_BYTES, MAX_TITLE_CHARS } from '../protocol/constants.js';
 
 export const ConversationSchema = z
   .object({

@@ -55,11 +55,6 @@ export function createDb(target: DatabaseTarget, options: DbOptions = {}): Knex 
   });
 }
 
-/** True when the handle talks to PostgreSQL (for the few dialect differences). */
-export function isPostgres(db: Knex): boolean {
-  return db.client.config.client === 'pg';
-}
-
 /** Runs a trivial query: resolves when the database answers (readiness). */
 export async function pingDb(db: Knex): Promise<void> {
   await db.raw('select 1');

@@ -4,13 +4,10 @@
  * are unit-tested without a socket.
  */
 import { z } from 'zod';
+import { MAX_CONTENT_BYTES, PROTOCOL_VERSION } from './constants.js';
 
-/** Protocol version announced in the `ready` frame; bump on incompatible changes. */
-export const PROTOCOL_VERSION = 1;
-/** Largest accepted WebSocket frame, in bytes (also the ws `maxPayload`). */
-export const MAX_FRAME_BYTES = 64 * 1024;
-/** Largest accepted message content, in UTF-8 bytes (same limit as the REST API). */
-export const MAX_CONTENT_BYTES = 32 * 1024;
+// The limits live in a dependency-free module the web client bundles; re-exported for the server.
+export { MAX_CONTENT_BYTES, MAX_FRAME_BYTES, PROTOCOL_VERSION } from './constants.js';
 
 /** Stable error codes carried by `error` frames. */
 export const ERROR_CODES = [
@@ -29,6 +26,7 @@ export const ERROR_CODES = [
   'provider_unavailable',
   'provider_timeout',
   'provider_stream_cut',
+  'provider_rejected',
 ] as const;
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

@@ -5,7 +5,7 @@
  * and resends messages that were never acknowledged (idempotent per clientMessageId).
  */
 import type { ApiClient } from '../lib/api/rest.js';
-import type { Conversation, ModelInfo } from '../lib/api/types.js';
+import { DEFAULT_TITLE, type Conversation, type ModelInfo } from '../lib/contract.js';
 import {
   addPending,
   applyFrame,
@@ -19,8 +19,6 @@ import { newClientMessageId } from '../lib/ids.js';
 import type { ChatSocket, ConnectionState } from '../lib/socket/client.js';
 import type { ConversationList } from './conversations.svelte.js';
 import { errorText } from './errors.js';
-
-const DEFAULT_TITLE = 'New chat';
 
 /** State and actions of the chat view. */
 export class ChatStore {

@@ -1,6 +1,6 @@
 /** The sidebar's conversation list: newest first, filtered by title, paged on demand. */
-import type { ApiClient, ConversationPatch } from '../lib/api/rest.js';
-import type { Conversation } from '../lib/api/types.js';
+import type { ApiClient } from '../lib/api/rest.js';
+import type { Conversation, ConversationPatch, NewConversation } from '../lib/contract.js';
 import { errorText } from './errors.js';
 
 /** Paginated, filterable list of the user's conversations. */
@@ -55,7 +55,7 @@ export class ConversationList {
   }
 
   /** Creates a conversation and puts it on top. */
-  async create(input: ConversationPatch = {}): Promise<Conversation> {
+  async create(input: NewConversation = {}): Promise<Conversation> {
     const conv = await this.api.createConversation(input);
     this.upsert(conv);
     return conv;

@@ -1,6 +1,6 @@
 /** Who is signed in: checks the cookie session at start, signs in/up/out, notices expiry. */
 import { ApiError, type ApiClient } from '../lib/api/rest.js';
-import type { User } from '../lib/api/types.js';
+import type { User } from '../lib/contract.js';
 import { noticeText } from '../lib/chat/notices.js';
 
 export type SessionStatus = 'checking' | 'anonymous' | 'signed-in';

@@ -2,7 +2,18 @@
  * REST client for the backend's /api routes. Authentication rides on the httpOnly session
  * cookie (`credentials: 'include'`), so no token is kept in JavaScript-readable storage.
  */
-import type { AuthResult, Conversation, Message, ModelInfo, Page, User } from './types.js';
+import type {
+  AuthResult,
+  Conversation,
+  ConversationPage,
+  ConversationPatch,
+  ErrorBody,
+  Me,
+  MessagePage,
+  Models,
+  NewConversation,
+  User,
+} from '../contract.js';
 
 /** A non-2xx answer: the backend's stable error `code` plus the HTTP status. */
 export class ApiError extends Error {
@@ -23,7 +34,8 @@ export async function toApiError(res: Response): Promise<ApiError> {
   let code = `http_${res.status}`;
   let message = res.statusText || `Request failed (${res.status})`;
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    // Partial: a proxy in between may answer JSON of another shape.
+    const body = (await res.json()) as Partial<ErrorBody>;
     if (body.error?.code) code = body.error.code;
     if (body.error?.message) message = body.error.message;
   } catch {
@@ -39,12 +51,6 @@ export async function toApiError(res: Response): Promise<ApiError> {
 }
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
-
-export interface ConversationPatch {
-  title?: string;
-  model?: string;
-  systemPrompt?: string | null;
-}
 
 /** Typed calls to the backend REST API. */
 export class ApiClient {
@@ -91,7 +97,7 @@ export class ApiClient {
 
   /** The signed-in user; rejects with ApiError 401 when there is no valid session. */
   async me(): Promise<User> {
-    const { user } = await this.request<{ user: User }>('GET', '/api/auth/me');
+    const { user } = await this.request<Me>('GET', '/api/auth/me');
     return user;
   }
 
@@ -100,11 +106,11 @@ export class ApiClient {
     const params = new URLSearchParams({ limit: String(opts.limit ?? 20) });
     if (opts.cursor) params.set('cursor', opts.cursor);
     if (opts.q) params.set('q', opts.q);
-    return this.request<Page<Conversation>>('GET', `/api/conversations?${params}`);
+    return this.request<ConversationPage>('GET', `/api/conversations?${params}`);
   }
 
   /** Creates a conversation. */
-  createConversation(input: ConversationPatch = {}): Promise<Conversation> {
+  createConversation(input: NewConversation = {}): Promise<Conversation> {
     return this.request('POST', '/api/conversations', input);
   }
 
@@ -127,14 +133,14 @@ export class ApiClient {
   listMessages(id: string, opts: { before?: string | null; limit?: number } = {}) {
     const params = new URLSearchParams({ limit: String(opts.limit ?? 50) });
     if (opts.before) params.set('before', opts.before);
-    return this.request<Page<Message>>(
+    return this.request<MessagePage>(
       'GET',
       `/api/conversations/${encodeURIComponent(id)}/messages?${params}`,
     );
   }
 
   /** Models the backend offers and the default one. */
-  models(): Promise<{ models: ModelInfo[]; default: string }> {
+  models(): Promise<Models> {
     return this.request('GET', '/api/models');
   }
 }

@@ -1,6 +1,9 @@
 /** Human wording for the backend's stable error codes (REST and WebSocket share them). */
+import type { ErrorCode } from '../contract.js';
 
-const TEXT: Record<string, string> = {
+// Typed against the server's union of `error` frame codes: a code renamed or removed there fails
+// the web typecheck here. Codes without wording show the server's message.
+const FRAME_TEXT: Partial<Record<ErrorCode, string>> = {
   rate_limited: 'You are sending messages too fast.',
   quota_exceeded: 'You have used your token quota for today.',
   busy: 'A reply is still being written in this chat. Wait for it or press Stop.',
@@ -14,11 +17,16 @@ const TEXT: Record<string, string> = {
   provider_stream_cut: 'The reply was cut off by the AI provider.',
   not_found: 'This conversation no longer exists.',
   unauthenticated: 'Your session has ended. Please sign in again.',
+  internal_error: 'Something went wrong on the server.',
+};
+
+// Codes only the REST API answers with (the HTTP errors carry no shared union yet).
+const REST_TEXT: Record<string, string> = {
   session_expired: 'Your session has expired. Please sign in again.',
   invalid_credentials: 'Wrong username or password.',
   username_taken: 'That username is already taken.',
-  internal_error: 'Something went wrong on the server.',
 };
+const TEXT: Record<string, string | undefined> = { ...REST_TEXT, ...FRAME_TEXT };
 
 /**
  * A sentence for an error code, with the wait time when the server gave one.

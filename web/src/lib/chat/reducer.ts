@@ -2,8 +2,7 @@
  * Pure chat-state transitions: what one conversation's message list becomes after a server
  * frame or a local action. The Svelte store applies these; tests drive them with frame fixtures.
  */
-import type { Message } from '../api/types.js';
-import type { ServerFrame } from '../socket/protocol.js';
+import type { Message, ServerFrame } from '../contract.js';
 import { noticeText } from './notices.js';
 
 /** A message as shown: server fields plus a local notice (error text) when something failed. */

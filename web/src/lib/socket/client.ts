@@ -12,7 +12,8 @@
  */
 import { AsyncQueue } from './queue.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import { parseServerFrame, type ClientFrame, type ServerFrame } from './protocol.js';
+import type { ClientFrame, ServerFrame } from '../contract.js';
+import { parseServerFrame } from './protocol.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 

@@ -1,40 +1,10 @@
 /**
- * WebSocket protocol v1 frame types as the browser sees them, and a small structural parser.
- * The backend validates strictly with zod (app/src/protocol); the client only needs to reject
- * what it cannot route, so it stays free of a schema library and keeps the bundle small.
+ * A small structural parser for WebSocket protocol v1 server frames. The frame types are the
+ * backend's own (app/src/protocol/frames.ts, through lib/contract.ts); the backend validates
+ * strictly with zod, while the client only rejects what it cannot route, so it stays free of a
+ * schema library and keeps the bundle small.
  */
-import type { Message, MessageStatus, Usage, User } from '../api/types.js';
-
-export type ServerFrame =
-  | { type: 'ready'; protocol: number; user: User }
-  | { type: 'message.created'; conversationId: string; message: Message }
-  | { type: 'delta'; conversationId: string; messageId: string; text: string }
-  | {
-      type: 'message.completed';
-      conversationId: string;
-      messageId: string;
-      status: Exclude<MessageStatus, 'streaming'>;
-      usage: Usage | null;
-    }
-  | ErrorFrame
-  | { type: 'pong' };
-
-export interface ErrorFrame {
-  type: 'error';
-  code: string;
-  message: string;
-  conversationId?: string;
-  clientMessageId?: string;
-  messageId?: string;
-  retryAfter?: number;
-}
-
-export type ClientFrame =
-  | { type: 'auth'; token: string }
-  | { type: 'chat.send'; conversationId: string; content: string; clientMessageId: string }
-  | { type: 'chat.stop'; conversationId: string }
-  | { type: 'chat.regenerate'; conversationId: string }
-  | { type: 'ping' };
+import type { ServerFrame } from '../contract.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
