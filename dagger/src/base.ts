@@ -1,10 +1,4 @@
-import {
-  dag,
-  ReturnType,
-  type CacheVolume,
-  type Container,
-  type Directory,
-} from '@dagger.io/dagger';
+import { dag, ReturnType, type CacheVolume, type Container } from '@dagger.io/dagger';
 import type { Pipeline } from './context.js';
 
 /** Where the repository lives inside every container of the pipeline. */
@@ -88,13 +82,6 @@ export async function outcome(container: Container): Promise<{ exitCode: number;
     container.stderr(),
   ]);
   return { exitCode, output: `${stdout}\n${stderr}` };
-}
-
-/** An empty directory with `files` written into it (name → contents). */
-export function filesDirectory(files: Record<string, string>): Directory {
-  let dir = dag.directory();
-  for (const [name, contents] of Object.entries(files)) dir = dir.withNewFile(name, contents);
-  return dir;
 }
 
 /**
