@@ -1,7 +1,8 @@
 /**
  * Shared pieces of the benchmarks: the "as fast as possible" token source (used by our provider
- * and by the bare relay alike), wall-clock stamps comparable across processes, an app instance
- * over a throwaway SQLite database, and percentile maths.
+ * and by the bare relay alike), a start gate so every stream starts relaying at once, monotonic
+ * stamps comparable across processes, app instances over a throwaway SQLite database (optionally
+ * several replicas sharing it and a pub/sub), and percentile maths.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -17,24 +18,59 @@ import { createDeps, type AppDeps } from '../src/deps.js';
 import { createLogger } from '../src/logger.js';
 import { createProviderRegistry } from '../src/providers/registry.js';
 import type { Provider } from '../src/providers/types.js';
+import type { PubSub } from '../src/pubsub/types.js';
+import { wallNow } from './clock.js';
+
+export { median, percentile, round, wallNow } from './clock.js';
 
 /**
- * Milliseconds on the system-wide monotonic clock (CLOCK_MONOTONIC via hrtime), so stamps taken
- * in the server process compare exactly with receipt times in the client process
- * (performance.timeOrigin differs per process by up to a millisecond).
+ * Holds every stream back until `expected` streams have asked to start, then releases them all
+ * at once: relay throughput and latency are measured with every stream running, for our relay
+ * and the bare one alike, and stream set-up (chat.send, database writes) is reported apart.
  */
-export const wallNow = (): number => Number(process.hrtime.bigint()) / 1e6;
+export class StartGate {
+  private expected = 0;
+  private arrived = 0;
+  private release: () => void = () => undefined;
+  private opened: Promise<void> = Promise.resolve();
+  /** When the gate opened (wallNow), 0 before. */
+  openedAt = 0;
+
+  /** Arms the gate for the next `expected` streams. */
+  arm(expected: number): void {
+    this.expected = expected;
+    this.arrived = 0;
+    this.openedAt = 0;
+    this.opened = new Promise((r) => (this.release = r));
+  }
+
+  /** A stream is ready; resolves once all are (at once when the gate is not armed). */
+  arrive(): Promise<void> {
+    if (this.expected > 0 && ++this.arrived === this.expected) {
+      this.openedAt = wallNow();
+      this.release();
+    }
+    return this.opened;
+  }
+
+  /** Resolves when the armed gate opens. */
+  get open(): Promise<void> {
+    return this.opened;
+  }
+}
 
 /**
  * Yields `count` tokens, as fast as the event loop allows (one per turn, like a fast upstream)
- * or one every `paceMs`; each token carries the wall-clock time it was produced so the client
+ * or one every `paceMs`; each token carries the monotonic time it was produced so the client
  * can measure latency.
  */
 export async function* stampedTokens(
   count: number,
   paceMs = 0,
   signal?: AbortSignal,
+  gate?: StartGate,
 ): AsyncGenerator<string> {
+  await gate?.arrive();
   // Paced streams start at a random point of their first interval, as independent upstreams
   // would: in lock-step, every stream's token would land in the same millisecond.
   if (paceMs > 0) await sleep(Math.random() * paceMs);
@@ -46,12 +82,21 @@ export async function* stampedTokens(
   }
 }
 
-/** The benchmark provider: stamped tokens, then usage. */
-export function benchProvider(tokens: number, paceMs = 0): Provider {
+/** Token source settings, changed between runs by the benchmark. */
+export interface TokenPlan {
+  tokens: number;
+  paceMs: number;
+  gate?: StartGate;
+}
+
+/** The benchmark provider: stamped tokens per `plan` (read at each stream's start), then usage. */
+export function benchProvider(plan: TokenPlan): Provider {
   return {
     kind: 'echo',
     async *stream(_request, signal) {
-      for await (const text of stampedTokens(tokens, paceMs, signal)) yield { type: 'delta', text };
+      const { tokens, paceMs, gate } = plan;
+      for await (const text of stampedTokens(tokens, paceMs, signal, gate))
+        yield { type: 'delta', text };
       yield {
         type: 'done',
         usage: { promptTokens: 1, completionTokens: tokens },
@@ -67,13 +112,30 @@ export interface BenchJob {
   conversationId: string;
 }
 
-/** Our app on loopback over a fresh SQLite file, with `provider` as the echo model. */
-export async function startBenchApp(provider: Provider): Promise<{
+/** A running instance of our app (see startBenchApp). */
+export interface BenchApp {
   url: string;
   deps: AppDeps;
   jobs(users: number, perUser?: number, conversations?: boolean): Promise<BenchJob[]>;
   close(): Promise<void>;
-}> {
+}
+
+/**
+ * Our app on loopback over a fresh SQLite file, with `provider` as the echo model. With
+ * `replicas` > 1, that many instances share the database and `pubsub()` (one each, e.g. Redis
+ * connections), as replicas behind a load balancer would.
+ */
+export async function startBenchApp(provider: Provider): Promise<BenchApp>;
+export async function startBenchApp(
+  provider: Provider,
+  replicas: number,
+  pubsub: () => Promise<PubSub>,
+): Promise<BenchApp[]>;
+export async function startBenchApp(
+  provider: Provider,
+  replicas?: number,
+  pubsub?: () => Promise<PubSub>,
+): Promise<BenchApp | BenchApp[]> {
   const dir = mkdtempSync(join(tmpdir(), 'aichat-bench-'));
   const config = loadConfig({
     DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
@@ -86,57 +148,56 @@ export async function startBenchApp(provider: Provider): Promise<{
   const logger = createLogger({ level: config.logLevel });
   const db = createDb(config.database);
   await migrateLatest(db);
-  const deps = createDeps({
-    config,
-    logger,
-    db,
-    providers: createProviderRegistry({ models: [], overrides: { echo: provider } }),
-  });
-  const app = createApp(deps);
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const port = (server.address() as AddressInfo).port;
+  const apps: BenchApp[] = [];
   let n = 0;
-  return {
-    url: `ws://127.0.0.1:${port}/ws`,
-    deps,
-    // Users and sessions straight through the stores: password hashing is not what we measure.
-    async jobs(users, perUser = 1, conversations = true) {
-      const out: BenchJob[] = [];
-      const expires = new Date(Date.now() + 3_600_000);
-      for (let u = 0; u < users; u++) {
-        const user = await deps.users.create(`bench${n++}`, 'not-a-hash');
-        for (let s = 0; s < perUser; s++) {
-          const token = generateToken();
-          await deps.sessions.create(user.id, hashToken(token), expires);
-          const conv = conversations
-            ? await deps.conversations.create(user.id, {
-                title: 'bench',
-                model: 'echo',
-                systemPrompt: null,
-              })
-            : undefined;
-          out.push({ token, conversationId: conv?.id ?? '' });
+  let closed = 0;
+  for (let r = 0; r < (replicas ?? 1); r++) {
+    const deps = createDeps({
+      config,
+      logger,
+      db,
+      providers: createProviderRegistry({ models: [], overrides: { echo: provider } }),
+      ...(pubsub ? { pubsub: await pubsub() } : {}),
+    });
+    const app = createApp(deps);
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const port = (server.address() as AddressInfo).port;
+    apps.push({
+      url: `ws://127.0.0.1:${port}/ws`,
+      deps,
+      // Users and sessions straight through the stores: password hashing is not what we measure.
+      async jobs(users, perUser = 1, conversations = true) {
+        const out: BenchJob[] = [];
+        const expires = new Date(Date.now() + 3_600_000);
+        for (let u = 0; u < users; u++) {
+          const user = await deps.users.create(`bench${r}-${n++}`, 'not-a-hash');
+          for (let s = 0; s < perUser; s++) {
+            const token = generateToken();
+            await deps.sessions.create(user.id, hashToken(token), expires);
+            const conv = conversations
+              ? await deps.conversations.create(user.id, {
+                  title: 'bench',
+                  model: 'echo',
+                  systemPrompt: null,
+                })
+              : undefined;
+            out.push({ token, conversationId: conv?.id ?? '' });
+          }
         }
-      }
-      return out;
-    },
-    async close() {
-      await deps.lifecycle.shutdown(0);
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+        return out;
+      },
+      async close() {
+        await deps.lifecycle.shutdown(0);
+        server.closeAllConnections();
+        await new Promise<void>((res) => server.close(() => res()));
+        if (++closed === apps.length) {
+          await db.destroy();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    });
+  }
+  return replicas === undefined ? (apps[0] as BenchApp) : apps;
 }
-
-/** The p-th percentile (0–100) of an ascending sorted array. */
-export function percentile(sorted: Float64Array | number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
-}
-
-/** Rounds for the report. */
-export const round = (x: number, digits = 3): number => Number(x.toFixed(digits));

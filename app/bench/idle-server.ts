@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { benchProvider, startBenchApp } from './common.js';
 
 const [file, users, perUser] = process.argv.slice(2);
-const app = await startBenchApp(benchProvider(1));
+const app = await startBenchApp(benchProvider({ tokens: 1, paceMs: 0 }));
 const jobs = await app.jobs(Number(users), Number(perUser), false);
 writeFileSync(file ?? '', JSON.stringify({ url: app.url, jobs }));
 

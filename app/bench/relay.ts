@@ -1,72 +1,45 @@
 /**
  * Benchmark (a), streaming relay: N concurrent streams through our /ws (auth, chat service,
- * persistence, fan-out, metrics) with a provider emitting tokens as fast as possible, versus a
- * bare `ws` server relaying the same token source in the same run. The clients run in a
- * separate process; latency is token production → client receipt, per token.
+ * persistence, fan-out, metrics) against a bare `ws` relay of the same token source, in the same
+ * process and the same run, repeated and interleaved (bare, ours, ours, bare, …) so drift of a
+ * shared machine hits both. The clients run in a separate process.
+ *
+ * - Throughput: tokens as fast as the event loop allows; every stream is held at a start gate
+ *   until all are set up, so this is relaying, not chat.send set-up (reported as send → first
+ *   token). CPU time of the server process per million tokens (process.cpuUsage, gate open →
+ *   last completion) is the steadier figure on a busy machine.
+ * - Latency: paced tokens, per token provider stamp → client receipt on one monotonic clock,
+ *   p50/p99/p99.9 per run; added latency = median over runs of ours − median of bare.
+ * - Redis mode: two app instances sharing the database and a real Redis; every user has one
+ *   socket on each, chat.send alternates between them, so every token crosses Redis once.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer } from 'ws';
-import { randomUUID } from 'node:crypto';
-import { benchProvider, round, stampedTokens, startBenchApp, type BenchJob } from './common.js';
+import { createRedisPubSub } from '../src/pubsub/redis.js';
+import { startRedis } from '../../test/support/servers.js';
+import { startBareRelay } from './bare.js';
+import {
+  benchProvider,
+  median,
+  round,
+  startBenchApp,
+  StartGate,
+  type BenchApp,
+  type TokenPlan,
+} from './common.js';
+import type { ClientInput, ClientResult, ClientStream, LatencyFigures } from './relay-client.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-export interface ClientResult {
-  streams: number;
-  tokens: number;
-  seconds: number;
-  totalSeconds: number;
-  tokensPerSecond: number;
-  latencyMs: { p50: number; p99: number };
-  steadyLatencyMs: { tokens: number; p50: number; p99: number };
-}
-
-/** The baseline: a bare ws server streaming the same tokens in the same frame shape. */
-async function startBareRelay(tokens: number, paceMs: number) {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((r) => wss.once('listening', () => r()));
-  wss.on('connection', (ws) => {
-    ws.on('message', async (data) => {
-      const { conversationId } = JSON.parse(String(data)) as { conversationId: string };
-      const messageId = randomUUID();
-      for await (const text of stampedTokens(tokens, paceMs)) {
-        ws.send(JSON.stringify({ type: 'delta', conversationId, messageId, text }));
-      }
-      ws.send(
-        JSON.stringify({
-          type: 'message.completed',
-          conversationId,
-          messageId,
-          status: 'complete',
-          usage: { promptTokens: 1, completionTokens: tokens },
-        }),
-      );
-    });
-  });
-  return {
-    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const c of wss.clients) c.terminate();
-        wss.close(() => r());
-      }),
-  };
-}
-
-/** Runs the client process against `url` and returns its figures. */
-async function runClient(
-  mode: 'ours' | 'bare',
-  url: string,
-  jobs: BenchJob[],
-): Promise<ClientResult> {
+/** Runs the client process and returns its figures. */
+async function runClient(input: ClientInput): Promise<ClientResult> {
   const dir = mkdtempSync(join(tmpdir(), 'aichat-bench-jobs-'));
-  const file = join(dir, 'jobs.json');
-  writeFileSync(file, JSON.stringify({ mode, url, jobs }));
+  const file = join(dir, 'input.json');
+  writeFileSync(file, JSON.stringify(input));
   try {
     const child = spawn(
       process.execPath,
@@ -78,94 +51,258 @@ async function runClient(
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const code = await new Promise<number | null>((r) => child.once('exit', r));
-    if (code !== 0) throw new Error(`relay client (${mode}) exited with ${code}`);
+    if (code !== 0) throw new Error(`relay client (${input.mode}) exited with ${code}`);
     return JSON.parse(out.trim().split('\n').at(-1) ?? '') as ClientResult;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const summarize = (r: ClientResult) => ({
-  tokens: r.tokens,
-  seconds: round(r.seconds),
-  totalSeconds: round(r.totalSeconds),
-  tokensPerSecond: Math.round(r.tokensPerSecond),
-  latencyMs: { p50: round(r.latencyMs.p50), p99: round(r.latencyMs.p99) },
-  steadyLatencyMs: {
-    tokens: r.steadyLatencyMs.tokens,
-    p50: round(r.steadyLatencyMs.p50),
-    p99: round(r.steadyLatencyMs.p99),
-  },
-});
+interface Side {
+  mode: 'ours' | 'bare';
+  streams: ClientStream[];
+  settleMs: number;
+}
 
-/** One same-run comparison: bare relay, then ours, with the same token source. */
-async function compare(streams: number, tokens: number, paceMs: number) {
-  const fakeJobs = (n: number): BenchJob[] =>
-    Array.from({ length: n }, () => ({ token: '', conversationId: randomUUID() }));
-  const warm = Math.min(50, streams);
+interface Measured extends ClientResult {
+  /** Server-process CPU seconds per million tokens delivered to the sending sockets. */
+  cpuSecondsPerMillionTokens: number;
+}
 
-  const bare = await startBareRelay(tokens, paceMs);
-  await runClient('bare', bare.url, fakeJobs(warm));
-  const bareResult = await runClient('bare', bare.url, fakeJobs(streams));
-  await bare.close();
+/** One measured run of one side: arms the gate, runs the clients, times the server's CPU. */
+async function measure(side: Side, plan: TokenPlan, gate: StartGate): Promise<Measured> {
+  gate.arm(side.streams.length);
+  let cpu0: NodeJS.CpuUsage | undefined;
+  void gate.open.then(() => (cpu0 = process.cpuUsage()));
+  const result = await runClient({
+    mode: side.mode,
+    runId: randomUUID().slice(0, 8),
+    tokensPerStream: plan.tokens,
+    settleMs: side.settleMs,
+    streams: side.streams,
+  });
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { ...result, cpuSecondsPerMillionTokens: (cpuSeconds / result.tokens) * 1e6 };
+}
 
-  const ours = await startBenchApp(benchProvider(tokens, paceMs));
-  await runClient('ours', ours.url, await ours.jobs(warm));
-  const oursResult = await runClient('ours', ours.url, await ours.jobs(streams));
+/** Runs bare and ours `runs` times each, alternating which goes first. */
+async function interleave(
+  runs: number,
+  bare: () => Promise<Measured>,
+  ours: () => Promise<Measured>,
+) {
+  const out: Array<{ bare: Measured; ours: Measured }> = [];
+  for (let r = 0; r < runs; r++) {
+    if (r % 2 === 0) {
+      const b = await bare();
+      out.push({ bare: b, ours: await ours() });
+    } else {
+      const o = await ours();
+      out.push({ bare: await bare(), ours: o });
+    }
+  }
+  return out;
+}
+
+const spread = (xs: number[]) => [round(Math.min(...xs)), round(Math.max(...xs))];
+const med = (xs: number[]) => round(median(xs));
+
+function throughputReport(runs: Array<{ bare: Measured; ours: Measured }>) {
+  const ratios = runs.map((r) => r.ours.tokensPerSecond / r.bare.tokensPerSecond);
+  const cpuRatios = runs.map(
+    (r) => r.ours.cpuSecondsPerMillionTokens / r.bare.cpuSecondsPerMillionTokens,
+  );
+  return {
+    tokensPerSecond: {
+      bare: Math.round(median(runs.map((r) => r.bare.tokensPerSecond))),
+      ours: Math.round(median(runs.map((r) => r.ours.tokensPerSecond))),
+    },
+    // Each run's ratio is taken within that run (same machine state), then the median.
+    ratio: med(ratios),
+    ratioSpread: spread(ratios),
+    cpuSecondsPerMillionTokens: {
+      bare: med(runs.map((r) => r.bare.cpuSecondsPerMillionTokens)),
+      ours: med(runs.map((r) => r.ours.cpuSecondsPerMillionTokens)),
+      oursOverBare: med(cpuRatios),
+    },
+    oursFramesPerToken: med(runs.map((r) => r.ours.frames / r.ours.tokens)),
+    sendToFirstTokenMsP50: {
+      bare: med(runs.map((r) => r.bare.sendToFirstTokenMs.p50)),
+      ours: med(runs.map((r) => r.ours.sendToFirstTokenMs.p50)),
+    },
+    perRun: runs.map((r) => ({
+      bare: Math.round(r.bare.tokensPerSecond),
+      ours: Math.round(r.ours.tokensPerSecond),
+      ratio: round(r.ours.tokensPerSecond / r.bare.tokensPerSecond),
+    })),
+  };
+}
+
+type Pick3 = (r: Measured) => LatencyFigures | undefined;
+
+function latencyReport(runs: Array<{ bare: Measured; ours: Measured }>, pick: Pick3) {
+  const side = (which: 'bare' | 'ours') => {
+    const figs = runs.map((r) => pick(r[which]) as LatencyFigures);
+    const at = (k: 'p50' | 'p99' | 'p999') => figs.map((f) => f[k]);
+    return {
+      p50: med(at('p50')),
+      p99: med(at('p99')),
+      p999: med(at('p999')),
+      spread: { p50: spread(at('p50')), p99: spread(at('p99')), p999: spread(at('p999')) },
+    };
+  };
+  const bare = side('bare');
+  const ours = side('ours');
+  return {
+    bare,
+    ours,
+    // Difference of the medians over the runs, never of one run's percentiles.
+    addedMs: {
+      p50: round(ours.p50 - bare.p50),
+      p99: round(ours.p99 - bare.p99),
+      p999: round(ours.p999 - bare.p999),
+    },
+    firstTokenMsP50: {
+      bare: med(runs.map((r) => r.bare.firstTokenMs.p50)),
+      ours: med(runs.map((r) => r.ours.firstTokenMs.p50)),
+    },
+  };
+}
+
+export interface RelayOptions {
+  streams: number;
+  tokens: number;
+  pacedTokens: number;
+  paceMs?: number | undefined;
+  runs: number;
+  /** Also run the Redis mode; a URL to use, or undefined to start a throwaway redis-server. */
+  redis: false | { url?: string | undefined };
+}
+
+/** One user per stream, with a socket on each of `apps` (chat.send on app i % n). */
+async function oursStreams(apps: BenchApp[], streams: number): Promise<ClientStream[]> {
+  const jobs = await (apps[0] as BenchApp).jobs(streams);
+  return jobs.map((job, i) => ({
+    urls: apps.map((_, k) => (apps[(i + k) % apps.length] as BenchApp).url),
+    token: job.token,
+    conversationId: job.conversationId,
+  }));
+}
+
+/** Runs benchmark (a) and returns its report. */
+export async function benchRelay(options: RelayOptions) {
+  const { streams, tokens, runs } = options;
+  const plan: TokenPlan = { tokens, paceMs: 0, gate: new StartGate() };
+  const gate = plan.gate as StartGate;
+  const bareRelay = await startBareRelay(plan);
+  const ours = await startBenchApp(benchProvider(plan));
+  const bareStreams = (n: number): ClientStream[] =>
+    Array.from({ length: n }, () => ({
+      urls: [bareRelay.url],
+      token: '',
+      conversationId: randomUUID(),
+    }));
+  const oursAll = await oursStreams([ours], streams);
+  const bareSide: Side = { mode: 'bare', streams: bareStreams(streams), settleMs: 0 };
+  const oursSide: Side = { mode: 'ours', streams: oursAll, settleMs: 0 };
+
+  // Warm-up (JIT, connection pools, SQLite pages), not reported.
+  plan.tokens = 20;
+  await measure({ ...bareSide, streams: bareSide.streams.slice(0, 50) }, plan, gate);
+  await measure({ ...oursSide, streams: oursAll.slice(0, 50) }, plan, gate);
+
+  plan.tokens = tokens;
+  plan.paceMs = 0;
+  const fast = await interleave(
+    runs,
+    () => measure(bareSide, plan, gate),
+    () => measure(oursSide, plan, gate),
+  );
+  const throughput = throughputReport(fast);
+
+  // Unless given, the pace offers a quarter of the bare relay's throughput: latency is
+  // measured below saturation, where queueing does not drown what the relay itself adds.
+  const paceMs =
+    options.paceMs ??
+    Math.max(10, Math.ceil((streams / (0.25 * throughput.tokensPerSecond.bare)) * 1000));
+  plan.tokens = options.pacedTokens;
+  plan.paceMs = paceMs;
+  const paced = await interleave(
+    runs,
+    () => measure(bareSide, plan, gate),
+    () => measure(oursSide, plan, gate),
+  );
   const saved = await ours.deps
     .db('messages')
     .where({ role: 'assistant', status: 'complete' })
     .count({ n: '*' })
     .first();
   await ours.close();
-  return { bare: bareResult, ours: oursResult, saved: Number(saved?.n ?? 0) - warm };
-}
 
-/**
- * Runs benchmark (a): throughput with tokens as fast as possible, then per-token latency with
- * paced tokens (every stream emits one token per `paceMs`, the same for both relays), where
- * server-added latency = our latency − the bare relay's at the same percentile. Unless given,
- * the pace offers a quarter of the bare relay's measured throughput: latency is measured below
- * saturation, where queueing does not drown what the server itself adds.
- */
-export async function benchRelay(options: {
-  streams: number;
-  tokens: number;
-  paceMs?: number | undefined;
-  pacedTokens: number;
-}) {
-  const { streams, tokens } = options;
-  const fast = await compare(streams, tokens, 0);
-  const paceMs =
-    options.paceMs ??
-    Math.max(10, Math.ceil((streams / (0.25 * fast.bare.tokensPerSecond)) * 1000));
-  const paced = await compare(streams, options.pacedTokens, paceMs);
+  let redis: Record<string, unknown> | undefined;
+  if (options.redis) {
+    const server = options.redis.url ? undefined : await startRedis();
+    const url = options.redis.url ?? (server?.url as string);
+    const prefix = `bench-${randomUUID().slice(0, 8)}:`;
+    try {
+      const apps = await startBenchApp(benchProvider(plan), 2, () =>
+        createRedisPubSub({ url, prefix }),
+      );
+      const redisSide: Side = {
+        mode: 'ours',
+        streams: await oursStreams(apps, streams),
+        settleMs: 300,
+      };
+      plan.tokens = 20;
+      plan.paceMs = 0;
+      await measure({ ...redisSide, streams: redisSide.streams.slice(0, 50) }, plan, gate);
+      plan.tokens = tokens;
+      const redisFast = await interleave(
+        runs,
+        () => measure(bareSide, plan, gate),
+        () => measure(redisSide, plan, gate),
+      );
+      plan.tokens = options.pacedTokens;
+      plan.paceMs = paceMs;
+      const redisPaced = await interleave(
+        runs,
+        () => measure(bareSide, plan, gate),
+        () => measure(redisSide, plan, gate),
+      );
+      for (const a of apps) await a.close();
+      redis = {
+        replicas: 2,
+        throughput: throughputReport(redisFast),
+        latency: {
+          paceMs,
+          origin: latencyReport(redisPaced, (r) => r.latencyMs.origin),
+          // Across Redis: the user's socket on the other replica (bare: its only socket).
+          otherReplica: latencyReport(
+            redisPaced,
+            (r) => r.latencyMs.watchers ?? r.latencyMs.origin,
+          ),
+        },
+      };
+    } finally {
+      await server?.stop();
+    }
+  }
+  await bareRelay.close();
+
   return {
     streams,
-    throughput: {
-      tokensPerStream: tokens,
-      bare: summarize(fast.bare),
-      ours: summarize(fast.ours),
-      repliesSaved: fast.saved,
-      ratio: round(fast.ours.tokensPerSecond / fast.bare.tokensPerSecond),
-    },
-    latency: {
-      tokensPerStream: options.pacedTokens,
-      paceMs,
-      offeredTokensPerSecond: Math.round((streams * 1000) / paceMs),
-      bare: summarize(paced.bare),
-      ours: summarize(paced.ours),
-      repliesSaved: paced.saved,
-      // Steady state (every stream running): the relay's own cost per token.
-      serverAddedMs: {
-        p50: round(paced.ours.steadyLatencyMs.p50 - paced.bare.steadyLatencyMs.p50),
-        p99: round(paced.ours.steadyLatencyMs.p99 - paced.bare.steadyLatencyMs.p99),
+    runs,
+    memory: {
+      throughput: { tokensPerStream: tokens, ...throughput },
+      latency: {
+        tokensPerStream: options.pacedTokens,
+        paceMs,
+        offeredTokensPerSecond: Math.round((streams * 1000) / paceMs),
+        ...latencyReport(paced, (r) => r.latencyMs.origin),
       },
-      // All tokens, including those queued behind 1,000 streams being set up at once.
-      serverAddedAllTokensMs: {
-        p50: round(paced.ours.latencyMs.p50 - paced.bare.latencyMs.p50),
-        p99: round(paced.ours.latencyMs.p99 - paced.bare.latencyMs.p99),
-      },
+      repliesSavedComplete: Number(saved?.n ?? 0),
     },
+    ...(redis ? { redis } : {}),
   };
 }

@@ -90,7 +90,10 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
         message = await create({ status: 'streaming' });
       }
       content += event.text;
+      // What the periodic save stores is what has been sent: a prefix of the final content.
       deps.flusher.mark(message.id, content);
+      // Each token goes out at once; the ws layer merges deltas only for a socket (or broker)
+      // that is behind (ws/outbox.ts).
       fanOut(userId, { type: 'delta', conversationId, messageId: message.id, text: event.text });
     }
     // Ending without `done` means the signal aborted the provider.
@@ -101,7 +104,6 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
       if (!failure) logger.error({ err, conversationId }, 'reply stream failed');
     }
   }
-
   const error =
     outcome === 'failed'
       ? {

@@ -47,6 +47,32 @@ function toMessage(row: MessageRow): Message {
   };
 }
 
+/** Replies saved per statement (PostgreSQL) or transaction (SQLite) in a periodic flush. */
+const FLUSH_CHUNK = 100;
+
+const PG_UPDATE_CONTENTS = `UPDATE messages AS m SET content = v.content, updated_at = ?
+  FROM unnest(?::text[], ?::text[]) AS v(id, content)
+  WHERE m.id = v.id AND m.status = 'streaming'`;
+
+const SQLITE_UPDATE_CONTENT = `UPDATE messages SET content = ?, updated_at = ?
+  WHERE id = ? AND status = 'streaming'`;
+
+/** The slice of better-sqlite3 (and of knex's client around it) the flush uses. */
+interface SqliteConnection {
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+  transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
+}
+interface SqliteClient {
+  acquireConnection(): Promise<SqliteConnection>;
+  releaseConnection(conn: SqliteConnection): Promise<unknown>;
+}
+
+/** The flush transaction prepared once per SQLite connection. */
+const sqliteStatements = new WeakMap<
+  SqliteConnection,
+  (rows: ReadonlyArray<readonly [string, string]>, at: number) => void
+>();
+
 /** How a reply ended. */
 export interface FinishInput {
   status: Exclude<MessageStatus, 'streaming'>;
@@ -58,7 +84,11 @@ export interface FinishInput {
 
 /** Reads and writes the messages table. */
 export class MessageStore {
-  constructor(private readonly db: Knex) {}
+  private readonly sqlite: boolean;
+
+  constructor(private readonly db: Knex) {
+    this.sqlite = (db.client as { dialect?: string }).dialect === 'sqlite3';
+  }
 
   /**
    * Stores the user's message, idempotent on (conversationId, clientMessageId): a resend returns
@@ -106,28 +136,48 @@ export class MessageStore {
   }
 
   /**
-   * Saves the streamed text of several replies (the chat service's periodic flush): one
-   * UPDATE … CASE per 50 replies instead of a statement each. Between chunks the event loop gets
-   * a turn, so a large flush (a synchronous SQLite write) never stalls token delivery for long.
+   * Saves the streamed text of several replies (the chat service's periodic flush), only rows
+   * still streaming. SQL fixed once (issue #11), no query building per flush: PostgreSQL gets
+   * one UPDATE … FROM unnest() per chunk; SQLite one prepared UPDATE run per reply inside one
+   * transaction per chunk, straight on the driver. Between chunks the event loop gets a turn,
+   * so a large flush (a synchronous SQLite write) never stalls token delivery for long.
    */
   async updateContents(batch: ReadonlyArray<readonly [messageId: string, content: string]>) {
     const now = new Date();
-    for (let i = 0; i < batch.length; i += 50) {
+    for (let i = 0; i < batch.length; i += FLUSH_CHUNK) {
       if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      const chunk = batch.slice(i, i + 50);
-      await this.db<MessageRow>('messages')
-        .whereIn(
-          'id',
-          chunk.map(([id]) => id),
-        )
-        .andWhere('status', 'streaming')
-        .update({
-          content: this.db.raw(
-            `CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`,
-            chunk.flat(),
-          ),
-          updated_at: now,
-        });
+      const chunk = batch.slice(i, i + FLUSH_CHUNK);
+      if (this.sqlite) await this.updateContentsSqlite(chunk, now.getTime());
+      else
+        await this.db.raw(PG_UPDATE_CONTENTS, [
+          now,
+          chunk.map((r) => r[0]),
+          chunk.map((r) => r[1]),
+        ]);
+    }
+  }
+
+  private async updateContentsSqlite(
+    chunk: ReadonlyArray<readonly [messageId: string, content: string]>,
+    now: number,
+  ): Promise<void> {
+    // The pool's connection, taken and given back like knex does (max 1: waits for any transaction).
+    const client = this.db.client as SqliteClient;
+    const conn = await client.acquireConnection();
+    try {
+      let prepared = sqliteStatements.get(conn);
+      if (!prepared) {
+        const stmt = conn.prepare(SQLITE_UPDATE_CONTENT);
+        prepared = conn.transaction(
+          (rows: ReadonlyArray<readonly [string, string]>, at: number) => {
+            for (const [id, content] of rows) stmt.run(content, at, id);
+          },
+        );
+        sqliteStatements.set(conn, prepared);
+      }
+      prepared(chunk, now);
+    } finally {
+      await client.releaseConnection(conn);
     }
   }
 

@@ -56,6 +56,19 @@ export async function createRedisPubSub(options: RedisPubSubOptions): Promise<Pu
   }
   connected = true;
 
+  // Both connections ready again after an outage (the subscriber has re-subscribed by then).
+  const reconnectListeners: Array<() => void> = [];
+  let lost = false;
+  for (const client of [publisher, subscriber]) {
+    client.on('end', () => (lost = true));
+    client.on('error', () => (lost = true));
+    client.on('ready', () => {
+      if (!lost || !publisher.isReady || !subscriber.isReady) return;
+      lost = false;
+      for (const listener of reconnectListeners) listener();
+    });
+  }
+
   // One Redis subscription per channel, fanned out to our handlers.
   const handlers = new Map<string, Set<MessageHandler>>();
   const dispatch = (message: string, channel: string) => {
@@ -83,8 +96,12 @@ export async function createRedisPubSub(options: RedisPubSubOptions): Promise<Pu
       handlers.delete(channel);
       await subscriber.unsubscribe(prefix + channel, dispatch);
     },
+    onReconnect(listener) {
+      reconnectListeners.push(listener);
+    },
     async close() {
       handlers.clear();
+      reconnectListeners.length = 0;
       // close() waits for queued commands, which never run while Redis is away: bound the wait.
       const closed = Promise.allSettled([publisher.close(), subscriber.close()]);
       const timer = new Promise((r) => setTimeout(r, 1000).unref());

@@ -19,5 +19,10 @@ export interface PubSub {
   subscribe(channel: string, handler: MessageHandler): Promise<void>;
   /** Removes a handler added with `subscribe`. */
   unsubscribe(channel: string, handler: MessageHandler): Promise<void>;
+  /**
+   * Calls `listener` each time the broker is reachable again after an outage (subscriptions
+   * restored, publishing possible): messages published meanwhile were lost. Absent in-process.
+   */
+  onReconnect?(listener: () => void): void;
   close(): Promise<void>;
 }

@@ -1,14 +1,21 @@
 /**
  * One WebSocket connection: authentication, frame dispatch to the chat service, heartbeats and a
  * bounded send buffer. Every failure becomes an `error` frame; nothing here may throw out of an
- * event handler.
+ * event handler. Frames to the client pass an outbox that merges deltas while the client is
+ * behind.
  */
 import type WebSocket from 'ws';
 import { ChatError } from '../chat/errors.js';
 import type { ChatService } from '../chat/service.js';
-import { PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '../protocol/frames.js';
+import {
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type DeltaFrame,
+  type ServerFrame,
+} from '../protocol/frames.js';
 import { errorFrame, parseClientFrame } from '../protocol/parse.js';
 import type { HubSocket, SocketHub } from './hub.js';
+import { Outbox } from './outbox.js';
 
 /** The authenticated user of a socket. */
 export interface WsUser {
@@ -50,6 +57,12 @@ export class Connection implements HubSocket {
   alive = true;
   private user: WsUser | undefined;
   private authTimer: NodeJS.Timeout | undefined;
+  // Frames wait here only while the kernel has not taken an earlier write (see outbox.ts).
+  private readonly outbox = new Outbox(
+    (data, done) => this.ws.send(data, done),
+    (frame) => JSON.stringify(frame),
+    () => this.ws.bufferedAmount > 0,
+  );
 
   constructor(
     private readonly ws: WebSocket,
@@ -78,20 +91,19 @@ export class Connection implements HubSocket {
 
   /** HubSocket: sends a serialized frame unless the client is too slow to take it. */
   send(data: string): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    // A client that does not read must not make us buffer without bound.
-    if (this.ws.bufferedAmount > this.deps.sendBufferLimit) {
-      this.deps.logger.warn({ userId: this.user?.id }, 'closing slow websocket consumer');
-      // The close frame queues behind the backlog: give the client a few seconds to read up to it.
-      this.close(CLOSE.slowConsumer, 'slow consumer', 5000);
-      return;
-    }
-    this.ws.send(data);
+    if (this.admit()) this.outbox.send(data);
+  }
+
+  /** HubSocket: sends a delta, merged with the previous one while the client is behind. */
+  sendDelta(data: string, frame?: DeltaFrame): void {
+    if (this.admit()) this.outbox.sendDelta(data, frame);
   }
 
   /** HubSocket: closes with a code; a peer that never completes the close is cut after `graceMs`. */
   close(code: number, reason: string, graceMs = 1000): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    // Frames held behind a pending write go first (e.g. message.completed at shutdown).
+    this.outbox.flush();
     this.ws.close(code, reason);
     setTimeout(() => this.ws.terminate(), graceMs).unref();
   }
@@ -104,6 +116,17 @@ export class Connection implements HubSocket {
     }
     this.alive = false;
     this.ws.ping();
+  }
+
+  /** Whether the socket takes another frame; closes a client too slow to read its frames. */
+  private admit(): boolean {
+    if (this.ws.readyState !== this.ws.OPEN) return false;
+    // A client that does not read must not make us buffer without bound.
+    if (this.ws.bufferedAmount + this.outbox.queuedChars <= this.deps.sendBufferLimit) return true;
+    this.deps.logger.warn({ userId: this.user?.id }, 'closing slow websocket consumer');
+    // The close frame queues behind the backlog: give the client a few seconds to read up to it.
+    this.close(CLOSE.slowConsumer, 'slow consumer', 5000);
+    return false;
   }
 
   private sendFrame(frame: ServerFrame): void {
