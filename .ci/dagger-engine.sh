@@ -427,13 +427,14 @@ up() {
 }
 
 # A container on the engine through the real CLI: a fresh nonce, so the engine really runs it.
+# (--args is a CSV list: the script has no commas and no double quotes.)
 smoke() {
   local nonce out expected
   nonce="$$-$(date +%s%N)"
   say "smoke test: a container from $registry/aichat/debian:bookworm on the engine, through the CLI"
   out=$(dagger core container from --address "$registry/aichat/debian:bookworm" \
     with-env-variable --name NONCE --value "$nonce" \
-    with-exec --args sh,-c,'echo "hello from $(. /etc/os-release && echo $PRETTY_NAME) $NONCE"' stdout)
+    with-exec --args 'sh,-c,echo hello from $(. /etc/os-release && echo $PRETTY_NAME) $NONCE' stdout)
   expected="hello from Debian GNU/Linux 12 (bookworm) $nonce"
   [ "$(echo "$out" | tail -n 1)" = "$expected" ] || { echo "smoke: expected '$expected', got '$out'" >&2; exit 1; }
   echo "smoke: $expected"
