@@ -308,19 +308,17 @@ export class Aichat {
   /**
    * kubeconform and conftest (helm/policy) on the manifests of every environment.
    *
-   * @param kubernetesVersion Kubernetes version to render for and whose schemas kubeconform uses.
+   * @param kubernetesVersion Kubernetes version to render for and whose schemas kubeconform uses;
+   *   empty: the pinned one (dagger/versions.json).
    * @param schemaLocation kubeconform schema URL template (e.g. a mirror) instead of the default.
    * @param schemas Directory of kubeconform JSON schemas (<kind>-<group>-<version>.json, CRDs
    *   included) instead of the default location: no network needed.
    */
   @func()
   @check()
-  async policy(
-    kubernetesVersion = KUBERNETES_VERSION,
-    schemaLocation = '',
-    schemas?: Directory,
-  ): Promise<void> {
-    const result = await policyStage(this.pipeline(), kubernetesVersion, schemaLocation, schemas);
+  async policy(kubernetesVersion = '', schemaLocation = '', schemas?: Directory): Promise<void> {
+    const k8s = kubernetesVersion || KUBERNETES_VERSION;
+    const result = await policyStage(this.pipeline(), k8s, schemaLocation, schemas);
     enforceGate(result.gate);
   }
 
@@ -366,7 +364,8 @@ export class Aichat {
    * @param severity Lowest severity that fails the audit and Trivy gates.
    * @param loadVus Virtual users of the load test.
    * @param loadDuration Duration of the load test.
-   * @param kubernetesVersion Kubernetes version to render for and validate against.
+   * @param kubernetesVersion Kubernetes version to render for and validate against; empty: the
+   *   pinned one (dagger/versions.json).
    * @param schemaLocation kubeconform schema URL template instead of the default.
    * @param schemas Directory of kubeconform JSON schemas instead of the default location.
    * @param failOnGate Fail when a gate failed (true) or always return the reports (false).
@@ -377,7 +376,7 @@ export class Aichat {
     severity = 'high',
     loadVus = 2,
     loadDuration = '10s',
-    kubernetesVersion = KUBERNETES_VERSION,
+    kubernetesVersion = '',
     schemaLocation = '',
     schemas?: Directory,
     failOnGate = true,
@@ -387,7 +386,7 @@ export class Aichat {
       severity,
       loadVus,
       loadDuration,
-      kubernetesVersion,
+      kubernetesVersion: kubernetesVersion || KUBERNETES_VERSION,
       schemaLocation,
       schemas,
     });
