@@ -26,18 +26,41 @@ export interface TestServer {
 
 /** Asks the kernel for a free TCP port on loopback. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
+  const [port] = await freePorts(1);
+  if (port === undefined) throw new Error('no port');
+  return port;
+}
+
+/**
+ * Asks the kernel for `count` distinct free TCP ports on loopback. The listeners stay open until
+ * all are allocated: asked one after another, the kernel may hand the same port out twice (seen
+ * once: etcd and kube-apiserver were both given 33485).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (srv) =>
+          new Promise<number>((resolve, reject) => {
+            srv.unref();
+            srv.on('error', reject);
+            srv.listen(0, '127.0.0.1', () => {
+              const address = srv.address();
+              if (address && typeof address === 'object') resolve(address.port);
+              else reject(new Error('no port'));
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(
+      servers.map(
+        (srv) =>
+          new Promise<void>((resolve) => (srv.listening ? srv.close(() => resolve()) : resolve())),
+      ),
+    );
+  }
 }
 
 function findOnPath(name: string, extraDirs: string[] = []): string | undefined {

@@ -8,7 +8,7 @@ import { createDb, migrateLatest } from '../../src/db/index.js';
 import { ConversationStore } from '../../src/conversations/store.js';
 import { MessageStore } from '../../src/messages/store.js';
 import { UserStore } from '../../src/users/store.js';
-import { freePort } from '../../../test/support/servers.js';
+import { freePort, freePorts } from '../../../test/support/servers.js';
 import { createTestDatabase } from '../support/db.js';
 
 const APP = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -62,11 +62,11 @@ describe('server entry point', function () {
   });
 
   it('exits 1 with a clear message when Redis is unreachable', async () => {
-    const port = await freePort();
+    const [port, redisPort] = await freePorts(2);
     const run = runBin('server.ts', {
-      PORT: String(await freePort()),
+      PORT: String(port),
       DATABASE_URL: `sqlite:${join(dir, 'redis-down.sqlite')}`,
-      REDIS_URL: `redis://127.0.0.1:${port}`,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
     });
     assert.equal(await run.exited, 1, run.output());
     assert.match(run.output(), /cannot connect to Redis at REDIS_URL/);

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../../test/support/servers.js';
+import { freePorts } from '../../../test/support/servers.js';
 import { findTool, toolDirs } from '../../scripts/lib/tools.js';
 import type { Manifest } from '../../scripts/lib/chart.js';
 
@@ -32,7 +32,7 @@ export interface ControlPlane {
 /** Starts etcd and kube-apiserver on free loopback ports; throws with their logs on failure. */
 export async function startControlPlane(): Promise<ControlPlane> {
   const dir = mkdtempSync(join(tmpdir(), 'aichat-apiserver-'));
-  const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const [etcdPort, peerPort, apiPort] = await freePorts(3);
   const logs: string[] = [];
   const children: ChildProcess[] = [];
   const launch = (path: string, args: string[]): ChildProcess => {
