@@ -20,7 +20,7 @@ timings=()
 
 # The .env user defaults: written for this run, removed afterwards (a user's own is kept aside).
 if [ -e .env ]; then mv .env .env.aichat-saved; fi
-trap 'rm -f .env; [ -e .env.aichat-saved ] && mv .env.aichat-saved .env' EXIT
+trap 'rm -f .env; if [ -e .env.aichat-saved ]; then mv .env.aichat-saved .env; fi' EXIT
 printf '%s\n' "${DAGGER_ENV:?}" >.env
 echo "--- .env (user defaults for this run):"
 cat .env
@@ -32,10 +32,10 @@ run() {
   if [ -n "${AICHAT_STAGES:-}" ] && [[ " $AICHAT_STAGES " != *" $name "* ]]; then return 0; fi
   echo
   echo "=== $name: $*"
-  started=$(date +%s.%N)
+  started=$(date +%s%N)
   "$@" || { status=FAILED; failed+=("$name"); }
-  local seconds
-  seconds=$(printf '%.1f' "$(echo "$(date +%s.%N) - $started" | bc)")
+  local tenths=$((($(date +%s%N) - started) / 100000000)) seconds
+  seconds="$((tenths / 10)).$((tenths % 10))"
   timings+=("$name	$status	${seconds}s")
   # On a line of its own: `export` prints its path without a newline.
   printf '\n=== %s: %s in %ss\n' "$name" "$status" "$seconds"
