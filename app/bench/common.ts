@@ -5,12 +5,10 @@
  * several replicas sharing it and a pub/sub), and percentile maths.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTick, setTimeout as sleep } from 'node:timers/promises';
-import { createApp } from '../src/app.js';
+import { buildApp } from '../src/app.js';
 import { generateToken, hashToken } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config/index.js';
 import { createDb, migrateLatest } from '../src/db/index.js';
@@ -152,18 +150,17 @@ export async function startBenchApp(
   let n = 0;
   let closed = 0;
   for (let r = 0; r < (replicas ?? 1); r++) {
-    const deps = createDeps({
-      config,
-      logger,
-      db,
-      providers: createProviderRegistry({ models: [], overrides: { echo: provider } }),
-      ...(pubsub ? { pubsub: await pubsub() } : {}),
-    });
-    const app = createApp(deps);
-    const server: Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const port = (server.address() as AddressInfo).port;
+    const app = buildApp(
+      createDeps({
+        config,
+        logger,
+        db,
+        providers: createProviderRegistry({ models: [], overrides: { echo: provider } }),
+        ...(pubsub ? { pubsub: await pubsub() } : {}),
+      }),
+    );
+    const { deps } = app;
+    const port = await app.listen(0, '127.0.0.1');
     apps.push({
       url: `ws://127.0.0.1:${port}/ws`,
       deps,
@@ -189,9 +186,8 @@ export async function startBenchApp(
         return out;
       },
       async close() {
-        await deps.lifecycle.shutdown(0);
-        server.closeAllConnections();
-        await new Promise<void>((res) => server.close(() => res()));
+        await app.stop(0);
+        await deps.pubsub.close();
         if (++closed === apps.length) {
           await db.destroy();
           rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,9 @@
 /**
- * `createApp(deps)`: the Koa application with every HTTP route, without listening, so tests
- * drive `app.callback()` and the entry point (bin/server.ts) owns the port and the lifecycle.
+ * `buildApp(deps)`: the one assembly of the application — every HTTP middleware and route, the
+ * /ws chat endpoint and its shutdown steps — for the server, the tests and the benchmarks alike.
+ * It does not listen until asked, so HTTP tests drive `callback()` without a port.
  */
+import type { Server } from 'node:http';
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import Koa, { type Middleware } from 'koa';
@@ -22,7 +24,7 @@ import { modelRoutes } from './models/routes.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { ipRateLimit, userRateLimit } from './ratelimit/limiter.js';
 import { hasWebUi, serveWebUi } from './web/static.js';
-import { mountChat } from './ws/mount.js';
+import { mountChat, type ChatEndpoint } from './ws/endpoint.js';
 
 /** Largest JSON body (issue: JSON body ≤ 64 KB). */
 export const MAX_BODY = '64kb';
@@ -31,7 +33,7 @@ export const MAX_BODY = '64kb';
 const requireJsonBody: Middleware = async (ctx, next) => {
   const hasBody = Number(ctx.get('Content-Length') || 0) > 0 || ctx.get('Transfer-Encoding') !== '';
   if (['POST', 'PUT', 'PATCH'].includes(ctx.method) && hasBody && !ctx.is('json')) {
-    throw new AppError(415, 'unsupported_media_type', 'Send the body as application/json.');
+    throw new AppError('unsupported_media_type', 'Send the body as application/json.');
   }
   await next();
 };
@@ -43,7 +45,7 @@ const requireJsonBody: Middleware = async (ctx, next) => {
  */
 const requireNamedMethod: Middleware = async (ctx, next) => {
   if (typeof ctx.req.method !== 'string' || ctx.req.method === '') {
-    throw new AppError(405, 'method_not_allowed', 'Method not allowed.');
+    throw new AppError('method_not_allowed', 'Method not allowed.');
   }
   await next();
 };
@@ -81,9 +83,8 @@ export function createApiRouter(deps: AppDeps): ApiRouter {
 /**
  * The Koa app: metrics, request ids and logs, JSON errors, secure headers, CORS allow-list,
  * per-IP limit, cross-site write refusal, 64 KB JSON bodies, the API routes, then the web UI when it is built.
- * @example const server = http.createServer(createApp(deps).callback())
  */
-export function createApp(deps: AppDeps): Koa {
+function createHttpApp(deps: AppDeps): Koa {
   const { config, logger } = deps;
   const app = new Koa({ proxy: config.trustProxy });
   // Errors are answered by errorMiddleware; Koa's default handler would print to stderr.
@@ -129,10 +130,60 @@ export function createApp(deps: AppDeps): Koa {
     api.router.allowedMethods({
       throw: true,
       // A method the router does not know (TRACE, …) is the client's error: 405, not a 501.
-      notImplemented: () => new AppError(405, 'method_not_allowed', 'Method not allowed.'),
+      notImplemented: () => new AppError('method_not_allowed', 'Method not allowed.'),
     }),
   );
   if (hasWebUi(config.webDistDir)) app.use(serveWebUi(config.webDistDir));
-  // WebSocket chat at /ws (upgrades bypass the HTTP middleware above).
-  return mountChat(app, deps);
+  return app;
+}
+
+/** An assembled app, listening or not. */
+export interface BuiltApp {
+  deps: AppDeps;
+  /** The chat service and socket hub. */
+  chat: ChatEndpoint;
+  /** The HTTP request handler (for supertest; WebSocket upgrades need `listen`). */
+  callback(): ReturnType<Koa['callback']>;
+  /** Listens on `host`:`port` (0 picks a free port); resolves with the bound port. */
+  listen(port: number, host: string): Promise<number>;
+  /**
+   * Graceful stop: stop accepting, run the shutdown steps (streams drain within `graceMs`, then
+   * the sockets and the resources registered on `deps.lifecycle` close), drop what is left.
+   */
+  stop(graceMs: number): Promise<void>;
+}
+
+/**
+ * Assembles the app from its dependency graph: the HTTP app, then the WebSocket chat at /ws
+ * (upgrades bypass the HTTP middleware).
+ * @example const app = buildApp(createDeps({ config, logger, db })); await app.listen(8080, '0.0.0.0');
+ */
+export function buildApp(deps: AppDeps): BuiltApp {
+  const { app, endpoint } = mountChat(createHttpApp(deps), deps);
+  let server: Server | undefined;
+  let stopping: Promise<void> | undefined;
+  return {
+    deps,
+    chat: endpoint,
+    callback: () => app.callback(),
+    async listen(port, host) {
+      // app.listen (not http.createServer) so the WebSocket upgrade handler is attached.
+      const s: Server = await new Promise((resolve, reject) => {
+        const bound = app.listen(port, host, () => resolve(bound));
+        bound.once('error', reject);
+      });
+      server = s;
+      const address = s.address();
+      return typeof address === 'object' && address ? address.port : port;
+    },
+    stop: (graceMs) =>
+      (stopping ??= (async () => {
+        const s = server;
+        const closed = s && new Promise<void>((resolve) => s.close(() => resolve()));
+        s?.closeIdleConnections();
+        await deps.lifecycle.shutdown(graceMs);
+        s?.closeAllConnections();
+        await closed;
+      })()),
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * The object graph: stores, services and shared resources, built once from the configuration
- * and handed to `createApp`. Tests build it the same way with their own database and Redis.
+ * and handed to `buildApp`. Tests build it the same way with their own database and Redis.
  */
 import { AuthService } from './auth/service.js';
 import { SessionStore } from './auth/session-store.js';
@@ -64,7 +64,7 @@ const MODEL_CHECK_TIMEOUT_MS = 10_000;
 
 /**
  * Builds the stores and services around a database (and optional Redis).
- * @example const deps = createDeps({ config, logger, db, redis }); const app = createApp(deps);
+ * @example const deps = createDeps({ config, logger, db, redis }); const app = buildApp(deps);
  */
 export function createDeps(input: DepsInput): AppDeps {
   const { config, logger, db } = input;

@@ -2,8 +2,7 @@
  * Starts and stops the whole process: database (migrated), optional Redis, the app on its port,
  * and the ordered shutdown. bin/server.ts wraps this with configuration and signals.
  */
-import type { Server } from 'node:http';
-import { createApp } from './app.js';
+import { buildApp } from './app.js';
 import { startSessionSweep } from './auth/session-sweep.js';
 import type { Config } from './config/index.js';
 import { createDb, migrateLatest } from './db/index.js';
@@ -15,7 +14,6 @@ import { connectRedis } from './redis.js';
 
 /** A running server. */
 export interface RunningServer {
-  server: Server;
   deps: AppDeps;
   /** The port actually bound (PORT=0 picks a free one). */
   port: number;
@@ -53,6 +51,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await client.close().catch(() => client.destroy());
     });
   }
+  deps.lifecycle.onClose('pub/sub', () => deps.pubsub.close());
   const stopSweep = startSessionSweep(deps.sessions, 3600_000, logger);
   deps.lifecycle.onClose('session sweep', stopSweep);
   // Before listening, so a model the provider lacks is logged (and not offered) from the start.
@@ -61,14 +60,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   if (recovered)
     logger.warn({ recovered }, 'replies left streaming by a previous run marked interrupted');
 
-  const app = createApp(deps);
-  // app.listen (not http.createServer) so a WebSocket-enabled app attaches its upgrade handler.
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  // Registered last, so the sockets close before the resources above.
+  const app = buildApp(deps);
+  const port = await app.listen(config.port, config.host);
   logger.info(
     {
       port,
@@ -84,12 +78,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const stop = () =>
     (stopping ??= (async () => {
       logger.info({ graceMs: config.shutdownGraceMs }, 'shutting down');
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await deps.lifecycle.shutdown(config.shutdownGraceMs);
-      server.closeAllConnections();
-      await closed;
+      await app.stop(config.shutdownGraceMs);
       logger.info('stopped');
     })());
-  return { server, deps, port, stop };
+  return { deps, port, stop };
 }

@@ -1,8 +1,9 @@
 import { dag } from '@dagger.io/dagger';
-import { npmCache, outcome, runAllowingFailure, WORKDIR } from './base.js';
+import { npmCache, WORKDIR } from './base.js';
 import type { Pipeline, StageResult } from './context.js';
-import { type GateResult, parseThreshold } from './gates/gate.js';
+import { parseThreshold } from './gates/gate.js';
 import { gateNpmAudit, parseNpmAudit } from './gates/npm-audit.js';
+import { runGate } from './gates/run.js';
 
 /**
  * `npm audit --json` over the lockfile (no install needed) and the severity gate. A report npm
@@ -20,22 +21,11 @@ export async function auditStage(p: Pipeline, severity: string): Promise<StageRe
     .withWorkdir(WORKDIR)
     .withDirectory(WORKDIR, manifests);
   // npm audit's exit code only says "something was found": the gate reads the JSON instead.
-  const run = runAllowingFailure(
-    container,
-    'mkdir -p /out && npm audit --json > /out/npm-audit.json',
-  );
-  const { output } = await outcome(run);
-  const json = await run.file('/out/npm-audit.json').contents();
-  let gate: GateResult;
-  try {
-    gate = gateNpmAudit(parseNpmAudit(json), threshold);
-  } catch (error) {
-    gate = {
-      name: 'audit',
-      passed: false,
-      summary: (error as Error).message,
-      findings: [output.trim()],
-    };
-  }
-  return { gate, reports: run.directory('/out') };
+  return runGate(container, 'mkdir -p /out && npm audit --json > /out/npm-audit.json', {
+    name: 'audit',
+    judge: async (run) =>
+      gateNpmAudit(parseNpmAudit(await run.file('/out/npm-audit.json').contents()), threshold),
+    missing: '',
+    reports: '/out',
+  });
 }

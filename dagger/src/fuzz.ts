@@ -1,7 +1,6 @@
 import { dag } from '@dagger.io/dagger';
-import { outcome, runAllowingFailure } from './base.js';
 import type { Pipeline, StageResult } from './context.js';
-import type { GateResult } from './gates/gate.js';
+import { runGate } from './gates/run.js';
 import {
   gateSchemathesis,
   mergeSchemathesisRuns,
@@ -60,23 +59,18 @@ export async function fuzzStage(p: Pipeline, maxExamples: number): Promise<Stage
     stRun(maxExamples, `--include-path ${LOGOUT}`, '/out/junit-logout.xml'),
     'echo "schemathesis exit code $status"',
   ].join('\n');
-  const run = runAllowingFailure(container, script);
-  const { output } = await outcome(run);
-  let gate: GateResult;
-  try {
-    const reports = await Promise.all(
-      ['/out/junit.xml', '/out/junit-logout.xml'].map(async (path) =>
-        parseSchemathesisJunit(await run.file(path).contents()),
-      ),
-    );
-    gate = gateSchemathesis(mergeSchemathesisRuns(reports), parseSchemathesisAuthWarning(output));
-  } catch (error) {
-    gate = {
-      name: 'fuzz-api',
-      passed: false,
-      summary: `no schemathesis report: ${(error as Error).message}`,
-      findings: output.trim().split('\n').slice(-10),
-    };
-  }
-  return { gate, reports: run.directory('/out').withNewFile('schemathesis.log', output) };
+  return runGate(container, script, {
+    name: 'fuzz-api',
+    judge: async (run, { output }) => {
+      const reports = await Promise.all(
+        ['/out/junit.xml', '/out/junit-logout.xml'].map(async (path) =>
+          parseSchemathesisJunit(await run.file(path).contents()),
+        ),
+      );
+      return gateSchemathesis(mergeSchemathesisRuns(reports), parseSchemathesisAuthWarning(output));
+    },
+    missing: 'no schemathesis report',
+    reports: '/out',
+    log: 'schemathesis.log',
+  });
 }

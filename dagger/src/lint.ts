@@ -1,17 +1,8 @@
 import { dag } from '@dagger.io/dagger';
 import { outcome, runAllowingFailure, WORKDIR, workspace } from './base.js';
 import type { Pipeline, StageResult } from './context.js';
-import { exitCodeGate, type GateResult } from './gates/gate.js';
-import { VERSIONS } from './images.js';
-
-/** Path of the chart inside the repository. */
-export const CHART = 'helm/aichat';
-
-/**
- * The Kubernetes version the chart is rendered and validated for (dagger/versions.json): passed
- * to helm explicitly, since a helm built without release ldflags assumes v1.20.
- */
-export const KUBERNETES_VERSION = VERSIONS.kubernetes;
+import { CHART, ENVIRONMENTS, environmentValues, helmLintArgs } from './chart/checks.js';
+import { combineGates, exitCodeGate } from './gates/gate.js';
 
 /**
  * One npm script on the workspace. ESLint, Prettier and `tsc` run as separate execs (in
@@ -23,10 +14,12 @@ function npmCheck(p: Pipeline, script: string): ReturnType<typeof runAllowingFai
 
 /** `helm lint --strict` on the chart with its defaults and with each environment's values file. */
 function helmChecks(p: Pipeline): ReturnType<typeof runAllowingFailure> {
+  const lint = (valuesFiles: string[]): string =>
+    `helm ${helmLintArgs({ chart: CHART, valuesFiles }).join(' ')} || status=1`;
   const script = [
     'status=0',
-    `helm lint --strict --kube-version ${KUBERNETES_VERSION} ${CHART} || status=1`,
-    `for f in ${CHART}/values-*.yaml; do helm lint --strict --kube-version ${KUBERNETES_VERSION} ${CHART} -f "$f" || status=1; done`,
+    lint([]),
+    ...ENVIRONMENTS.map((e) => lint([`${CHART}/${environmentValues(e)}`])),
     'exit $status',
   ].join('\n');
   // Only helm/ is mounted, so a code change does not re-run the chart lint.
@@ -69,19 +62,12 @@ export async function lintStage(p: Pipeline): Promise<StageResult> {
   const results = await Promise.all(
     Object.entries(parts).map(async ([name, c]) => ({ name, ...(await outcome(c)) })),
   );
-  const failed: GateResult[] = results
-    .map((r) => exitCodeGate(`lint:${r.name}`, r.exitCode, r.output))
-    .filter((g) => !g.passed);
   let reports = dag.directory();
   for (const r of results) reports = reports.withNewFile(`${r.name}.txt`, r.output);
-  const gate: GateResult = {
-    name: 'lint',
-    passed: failed.length === 0,
-    summary:
-      failed.length === 0
-        ? 'eslint, prettier, typecheck, chart and workflows clean'
-        : `failed: ${failed.map((g) => g.name.replace('lint:', '')).join(', ')}`,
-    findings: failed.flatMap((g) => [`${g.name} (${g.summary})`, ...g.findings]),
-  };
+  const gate = combineGates(
+    'lint',
+    results.map((r) => exitCodeGate(`lint:${r.name}`, r.exitCode, r.output)),
+    'eslint, prettier, typecheck, chart and workflows clean',
+  );
   return { gate, reports };
 }

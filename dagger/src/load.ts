@@ -1,8 +1,7 @@
 import { dag, type Service } from '@dagger.io/dagger';
-import { outcome, runAllowingFailure } from './base.js';
 import type { Pipeline, StageResult } from './context.js';
 import { gateK6 } from './gates/k6.js';
-import type { GateResult } from './gates/gate.js';
+import { runGate } from './gates/run.js';
 import { backendService } from './stack.js';
 
 /**
@@ -30,21 +29,11 @@ export async function loadStage(
     .withEnvVariable('K6_WEB_DASHBOARD', 'true')
     .withEnvVariable('K6_WEB_DASHBOARD_EXPORT', '/tmp/out/report.html')
     .withEnvVariable('K6_NO_USAGE_REPORT', 'true');
-  const run = runAllowingFailure(
-    container,
-    'mkdir -p /tmp/out && k6 run --quiet /scripts/aichat.js',
-  );
-  const { exitCode, output } = await outcome(run);
-  let gate: GateResult;
-  try {
-    gate = gateK6(await run.file('/tmp/out/summary.json').contents());
-  } catch (error) {
-    gate = {
-      name: 'load-test',
-      passed: false,
-      summary: `k6 exit ${exitCode}: ${(error as Error).message}`,
-      findings: output.trim().split('\n').slice(-10),
-    };
-  }
-  return { gate, reports: run.directory('/tmp/out').withNewFile('k6.log', output) };
+  return runGate(container, 'mkdir -p /tmp/out && k6 run --quiet /scripts/aichat.js', {
+    name: 'load-test',
+    judge: async (run) => gateK6(await run.file('/tmp/out/summary.json').contents()),
+    missing: (exitCode) => `k6 exit ${exitCode}`,
+    reports: '/tmp/out',
+    log: 'k6.log',
+  });
 }

@@ -1,7 +1,6 @@
 import { dag } from '@dagger.io/dagger';
-import { outcome, runAllowingFailure } from './base.js';
 import type { Pipeline, StageResult } from './context.js';
-import type { GateResult } from './gates/gate.js';
+import { runGate } from './gates/run.js';
 import { gateZap, parseZapJson, parseZapRules } from './gates/zap.js';
 import { frontendService } from './stack.js';
 
@@ -23,22 +22,18 @@ export async function zapStage(p: Pipeline): Promise<StageResult> {
     .withDirectory(WRK, dag.directory().withNewFile('rules.tsv', rulesText), { owner: 'zap' })
     .withWorkdir(WRK)
     .withUser('zap');
-  const run = runAllowingFailure(
+  return runGate(
     container,
     'zap-baseline.py -t http://web:8080 -c rules.tsv -J report.json -r report.html -I -m 2',
-  );
-  const { output } = await outcome(run);
-  let gate: GateResult;
-  try {
-    const json = await run.file(`${WRK}/report.json`).contents();
-    gate = gateZap(parseZapJson(json), parseZapRules(rulesText));
-  } catch (error) {
-    gate = {
+    {
       name: 'zap',
-      passed: false,
-      summary: `no ZAP report: ${(error as Error).message}`,
-      findings: output.trim().split('\n').slice(-10),
-    };
-  }
-  return { gate, reports: run.directory(WRK).withNewFile('zap.log', output) };
+      judge: async (run) => {
+        const json = await run.file(`${WRK}/report.json`).contents();
+        return gateZap(parseZapJson(json), parseZapRules(rulesText));
+      },
+      missing: 'no ZAP report',
+      reports: WRK,
+      log: 'zap.log',
+    },
+  );
 }

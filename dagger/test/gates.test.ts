@@ -7,10 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { installMissingScript } from '../src/base.js';
 import { ciFailure } from '../src/ci.js';
 import {
+  combineGates,
   enforceGate,
   exitCodeGate,
   formatGateFailure,
   gatesMarkdown,
+  noReportGate,
   normalizeSeverity,
   parseThreshold,
 } from '../src/gates/gate.js';
@@ -25,12 +27,7 @@ import {
 } from '../src/gates/schemathesis.js';
 import { countSarifResults, gateTrivy, parseTrivyJson } from '../src/gates/trivy.js';
 import { gateZap, parseZapJson, parseZapRules } from '../src/gates/zap.js';
-import {
-  CRD_SCHEMA_LOCATION,
-  imageValues,
-  schemaLocations,
-  selectEnvironments,
-} from '../src/chart.js';
+import { imageValues, selectEnvironments } from '../src/chart.js';
 import { imageReferences, registryHost } from '../src/publish.js';
 import { resolveImages, DEFAULT_IMAGES } from '../src/images.js';
 
@@ -52,6 +49,52 @@ describe('dagger gates: severities and verdicts', () => {
     assert.equal(failed.passed, false);
     assert.deepEqual(failed.findings, ['line1', '  1 failing']);
     assert.throws(() => enforceGate(failed), /test gate failed: exit code 2\n {2}- line1/);
+  });
+
+  it("a missing report fails the gate with the reader's error and the last 10 lines of output", () => {
+    const output = `\n${Array.from({ length: 12 }, (_, i) => `line ${i + 1}`).join('\n')}\n`;
+    const gate = noReportGate('zap', 'no ZAP report', new Error('ENOENT report.json'), output);
+    assert.deepEqual(gate, {
+      name: 'zap',
+      passed: false,
+      summary: 'no ZAP report: ENOENT report.json',
+      findings: [
+        'line 3',
+        'line 4',
+        'line 5',
+        'line 6',
+        'line 7',
+        'line 8',
+        'line 9',
+        'line 10',
+        'line 11',
+        'line 12',
+      ],
+    });
+    // Without a label the reader's message is the summary (npm's own error for audit).
+    assert.equal(
+      noReportGate('audit', '', new Error('npm audit failed: E403'), '').summary,
+      'npm audit failed: E403',
+    );
+  });
+
+  it('combines parts into one gate that names the failed ones', () => {
+    const ok = exitCodeGate('lint:eslint', 0, '');
+    const bad = exitCodeGate('lint:prettier', 1, 'x.ts');
+    assert.deepEqual(combineGates('lint', [ok], 'all clean'), {
+      name: 'lint',
+      passed: true,
+      summary: 'all clean',
+      findings: [],
+    });
+    assert.deepEqual(combineGates('lint', [ok, bad], 'all clean'), {
+      name: 'lint',
+      passed: false,
+      summary: 'failed: prettier',
+      findings: ['lint:prettier (exit code 1)', 'x.ts'],
+    });
+    const policy = combineGates('policy', [exitCodeGate('conftest', 1, 'deny')], 'passed');
+    assert.equal(policy.summary, 'failed: conftest');
   });
 
   it('ci names every failed gate, and is silent when all pass', () => {
@@ -389,16 +432,6 @@ describe('dagger pure helpers', () => {
     assert.deepEqual(selectEnvironments('all'), ['dev', 'staging', 'production']);
     assert.deepEqual(selectEnvironments('dev, production'), ['dev', 'production']);
     assert.throws(() => selectEnvironments('prod'), /unknown environment "prod"/);
-  });
-
-  it('replaces the default kubeconform schema locations (CRDs included) when schemas are given', () => {
-    assert.deepEqual(schemaLocations('', false), ['default', CRD_SCHEMA_LOCATION]);
-    assert.deepEqual(schemaLocations('', true), [
-      '/schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json',
-    ]);
-    assert.deepEqual(schemaLocations('https://mirror/{{ .ResourceKind }}.json', false), [
-      'https://mirror/{{ .ResourceKind }}.json',
-    ]);
   });
 
   it('points the chart at published images', () => {

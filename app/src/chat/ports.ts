@@ -31,11 +31,11 @@ export interface ChatStore {
     clientMessageId: string,
   ): Promise<WireMessage | undefined>;
   /**
-   * Stores the user message (status complete). When a concurrent insert with the same
-   * clientMessageId won, returns that message with `created: false`.
+   * Stores the user message (status complete) in a conversation already checked to be the
+   * user's. When a concurrent insert with the same clientMessageId won, returns that message with
+   * `created: false`.
    */
   insertUserMessage(
-    userId: string,
     conversationId: string,
     content: string,
     clientMessageId: string,

@@ -7,8 +7,8 @@
  * to it through pub/sub by the ws hub (see ws/hub.ts).
  */
 import type { ChatSendFrame, MessageCreatedFrame } from '../protocol/frames.js';
+import { AppError, NotFoundError, TooManyRequestsError } from '../errors/index.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import { ChatError, notFound } from './errors.js';
 import { ContentFlusher } from './flusher.js';
 import {
   toTurns,
@@ -58,7 +58,7 @@ export class ChatService {
    * Handles chat.send: commits the user message, acknowledges it (message.created to all the
    * user's sockets), then streams the reply in the background. A resend of a known
    * clientMessageId is only re-acknowledged, through `reply` (the requesting socket).
-   * Throws ChatError for refusals.
+   * Throws AppError for refusals.
    */
   async send(
     userId: string,
@@ -74,7 +74,6 @@ export class ChatService {
     const slot = this.reserve(conv, userId);
     try {
       const { message, created } = await this.opts.store.insertUserMessage(
-        userId,
         conv.id,
         frame.content,
         frame.clientMessageId,
@@ -146,20 +145,23 @@ export class ChatService {
   }
 
   private refuseWhileDraining(): void {
+    // A 503 whose message is still meant for the client: it says what to do.
     if (this.draining)
-      throw new ChatError('shutting_down', 'the server is shutting down; reconnect');
+      throw new AppError('shutting_down', 'the server is shutting down; reconnect', {
+        expose: true,
+      });
   }
 
   private async conversation(userId: string, conversationId: string): Promise<ChatConversation> {
     const conv = await this.opts.store.findConversation(userId, conversationId);
-    if (!conv) throw notFound();
+    if (!conv) throw new NotFoundError('conversation not found');
     return conv;
   }
 
   private provider(conv: ChatConversation) {
     const resolved = this.opts.registry.resolve(conv.model);
     if (!resolved) {
-      throw new ChatError(
+      throw new AppError(
         'model_unavailable',
         `model "${conv.model}" is not available on this server`,
       );
@@ -170,14 +172,14 @@ export class ChatService {
   private async checkQuota(userId: string): Promise<void> {
     const retryAfter = await this.opts.quota.exceeded(userId);
     if (retryAfter !== undefined) {
-      throw new ChatError('quota_exceeded', 'daily token quota used up', retryAfter);
+      throw new TooManyRequestsError(retryAfter, 'quota_exceeded', 'daily token quota used up');
     }
   }
 
   /** Claims the conversation's single stream slot synchronously, so concurrent sends see busy. */
   private reserve(conv: ChatConversation, userId: string): ActiveStream {
     if (this.active.has(conv.id)) {
-      throw new ChatError('busy', 'a reply is already streaming in this conversation');
+      throw new AppError('busy', 'a reply is already streaming in this conversation');
     }
     const slot: ActiveStream = {
       userId,
@@ -208,7 +210,7 @@ export class ChatService {
         history.pop();
       }
       if (history.at(-1)?.role !== 'user') {
-        throw new ChatError(
+        throw new AppError(
           'bad_frame',
           'nothing to regenerate: the conversation has no user message',
         );

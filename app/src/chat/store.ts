@@ -17,26 +17,10 @@ export function createChatStore(
     },
     findByClientMessageId: (conversationId, clientMessageId) =>
       messages.findByClientId(conversationId, clientMessageId),
-    async insertUserMessage(userId, conversationId, content, clientMessageId) {
-      const result = await messages.insertUserMessage(userId, conversationId, {
-        content,
-        clientMessageId,
-      });
-      // The service checked ownership just before; a miss means the conversation was deleted.
-      if (!result) throw new Error(`conversation ${conversationId} disappeared`);
-      return result;
-    },
-    async insertAssistantMessage(conversationId, init, replaces) {
-      if (replaces) await messages.delete(replaces);
-      const created = await messages.createAssistantMessage(conversationId);
-      if (init.status === 'streaming') return created;
-      const finished = await messages.finish(created.id, {
-        status: init.status,
-        content: init.content,
-        error: init.error ?? null,
-      });
-      return finished ?? created;
-    },
+    insertUserMessage: (conversationId, content, clientMessageId) =>
+      messages.insertUserMessage(conversationId, { content, clientMessageId }),
+    insertAssistantMessage: (conversationId, init, replaces) =>
+      messages.createAssistantMessage(conversationId, init, replaces),
     updateContents: (batch) => messages.updateContents(batch),
     async finishAssistantMessage(messageId, outcome) {
       await messages.finish(messageId, outcome);

@@ -1,4 +1,4 @@
-/** Typed errors and the one middleware that maps every error to a JSON answer. */
+/** The one error type, its mappings (HTTP JSON, WebSocket `error` frame) and the error middleware. */
 export * from './types.js';
-export { toErrorResponse, type ErrorResponse } from './map.js';
+export { toErrorFrame, toErrorResponse, type ErrorResponse, type FrameIds } from './map.js';
 export { errorMiddleware } from './middleware.js';

@@ -1,10 +1,12 @@
 /**
- * Maps any thrown value to the HTTP answer: typed AppErrors as they are, zod errors → 400,
- * unique-constraint violations (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE) → 409,
- * body-parser errors (bad JSON → 400, too large → 413), anything else → 500 without details.
- * Pure, so the mapping is unit-tested.
+ * Maps any thrown value to what the client receives, once per transport. HTTP: AppErrors as they
+ * are, zod errors → 400, unique-constraint violations (PostgreSQL 23505, SQLite
+ * SQLITE_CONSTRAINT_UNIQUE) → 409, body-parser errors (bad JSON → 400, too large → 413),
+ * anything else → 500 without details. WebSocket: AppErrors → an `error` frame with their code,
+ * anything else → `internal_error`. Pure, so the mappings are unit-tested.
  */
 import { ZodError } from 'zod';
+import { ERROR_CODES, type ErrorCode, type ErrorFrame } from '../protocol/frames.js';
 import { AppError, type ErrorDetail } from './types.js';
 
 /** What the client receives, plus whether the error deserves an error-level log line. */
@@ -60,8 +62,8 @@ export function toErrorResponse(err: unknown): ErrorResponse {
   if (err instanceof AppError) {
     const message = err.expose ? err.message : 'Internal server error.';
     return answer(err.status, err.code, message, {
-      headers: err.options.headers ?? {},
-      ...(err.options.details ? { details: err.options.details } : {}),
+      headers: err.retryAfter === undefined ? {} : { 'Retry-After': String(err.retryAfter) },
+      ...(err.details ? { details: err.details } : {}),
     });
   }
   if (err instanceof ZodError) {
@@ -90,4 +92,44 @@ export function toErrorResponse(err: unknown): ErrorResponse {
     }
   }
   return answer(500, 'internal_error', 'Internal server error.');
+}
+
+/** The ids of the request an `error` frame answers, echoed so the client can correlate. */
+export type FrameIds = Pick<ErrorFrame, 'conversationId' | 'clientMessageId'>;
+
+const isFrameCode = (code: string): code is ErrorCode =>
+  (ERROR_CODES as readonly string[]).includes(code);
+
+/** The protocol code for an AppError whose code only the REST API knows (e.g. session_expired). */
+function frameCode(err: AppError): ErrorCode {
+  if (isFrameCode(err.code)) return err.code;
+  if (err.status === 401) return 'unauthenticated';
+  return err.status < 500 ? 'bad_frame' : 'internal_error';
+}
+
+/**
+ * The `error` frame for a thrown value, plus whether it was unexpected (log it with its stack).
+ * @example toErrorFrame(new NotFoundError('conversation not found'), { conversationId })
+ */
+export function toErrorFrame(
+  err: unknown,
+  ids: FrameIds = {},
+): { frame: ErrorFrame; unexpected: boolean } {
+  if (!(err instanceof AppError)) {
+    const frame: ErrorFrame = {
+      type: 'error',
+      code: 'internal_error',
+      message: 'the request failed; try again',
+      ...ids,
+    };
+    return { frame, unexpected: true };
+  }
+  const frame: ErrorFrame = {
+    type: 'error',
+    code: frameCode(err),
+    message: err.expose ? err.message : 'the request failed; try again',
+    ...ids,
+    ...(err.retryAfter === undefined ? {} : { retryAfter: err.retryAfter }),
+  };
+  return { frame, unexpected: false };
 }

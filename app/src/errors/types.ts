@@ -1,7 +1,11 @@
 /**
- * Errors are data: each carries an HTTP status, a stable snake_case code and whether its message
- * may be shown to the client (koa's `expose`). The error middleware turns them into JSON.
+ * Errors are data: one class, AppError, carries a stable snake_case code, an HTTP status, whether
+ * its message may be shown to the client (koa's `expose`) and, for limits, the seconds to wait
+ * (`retryAfter`). Services throw it; it is mapped once to JSON (errors/map.ts, the error
+ * middleware) and once to an `error` frame (ws/connection.ts). The subclasses below only name
+ * common cases.
  */
+import type { ErrorCode } from '../protocol/frames.js';
 
 /** Extra detail attached to validation errors: which field, what is wrong. */
 export interface ErrorDetail {
@@ -9,26 +13,66 @@ export interface ErrorDetail {
   message: string;
 }
 
-/** Base class of every error the API answers deliberately. */
+/** Status of each code: the WebSocket protocol's codes (ErrorCode) and the REST-only ones. */
+const STATUS = {
+  bad_frame: 400,
+  unauthenticated: 401,
+  not_found: 404,
+  rate_limited: 429,
+  quota_exceeded: 429,
+  busy: 409,
+  payload_too_large: 413,
+  model_unavailable: 422,
+  shutting_down: 503,
+  internal_error: 500,
+  provider_auth: 502,
+  provider_rate_limited: 502,
+  provider_unavailable: 502,
+  provider_timeout: 504,
+  provider_stream_cut: 502,
+  provider_rejected: 502,
+  validation_failed: 400,
+  invalid_credentials: 401,
+  session_expired: 401,
+  origin_not_allowed: 403,
+  method_not_allowed: 405,
+  conflict: 409,
+  username_taken: 409,
+  unsupported_media_type: 415,
+} as const satisfies Record<ErrorCode, number> & Record<string, number>;
+
+/** Every code an AppError may carry: the protocol's ErrorCode union plus the REST-only codes. */
+export type AppErrorCode = keyof typeof STATUS;
+
+export interface AppErrorOptions {
+  /** HTTP status; defaults to the code's usual one. */
+  status?: number;
+  /** Whether the message is meant for the client (default: status < 500). */
+  expose?: boolean;
+  /** Seconds the client should wait (Retry-After header, `retryAfter` frame field). */
+  retryAfter?: number;
+  details?: ErrorDetail[];
+  cause?: unknown;
+}
+
+/** The one error the API and the WebSocket protocol answer deliberately. */
 export class AppError extends Error {
   override readonly name: string = 'AppError';
+  readonly status: number;
+  readonly expose: boolean;
+  readonly retryAfter: number | undefined;
+  readonly details: ErrorDetail[] | undefined;
+
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: AppErrorCode,
     message: string,
-    readonly options: {
-      expose?: boolean;
-      details?: ErrorDetail[];
-      headers?: Record<string, string>;
-      cause?: unknown;
-    } = {},
+    options: AppErrorOptions = {},
   ) {
     super(message, { cause: options.cause });
-  }
-
-  /** Whether the message is meant for the client (all 4xx by default). */
-  get expose(): boolean {
-    return this.options.expose ?? this.status < 500;
+    this.status = options.status ?? STATUS[code];
+    this.expose = options.expose ?? this.status < 500;
+    this.retryAfter = options.retryAfter;
+    this.details = options.details;
   }
 }
 
@@ -36,7 +80,7 @@ export class AppError extends Error {
 export class ValidationError extends AppError {
   override readonly name = 'ValidationError';
   constructor(details: ErrorDetail[], message = 'The request is invalid.') {
-    super(400, 'validation_failed', message, { details });
+    super('validation_failed', message, { details });
   }
 }
 
@@ -51,7 +95,7 @@ export class UnauthenticatedError extends AppError {
         ? 'Wrong username or password.'
         : 'Sign in first.',
   ) {
-    super(401, code, message);
+    super(code, message);
   }
 }
 
@@ -59,28 +103,31 @@ export class UnauthenticatedError extends AppError {
 export class NotFoundError extends AppError {
   override readonly name = 'NotFoundError';
   constructor(message = 'Not found.') {
-    super(404, 'not_found', message);
+    super('not_found', message);
   }
 }
 
 /** 409: the request conflicts with existing data. */
 export class ConflictError extends AppError {
   override readonly name = 'ConflictError';
-  constructor(code = 'conflict', message = 'The request conflicts with existing data.') {
-    super(409, code, message);
+  constructor(
+    code: 'conflict' | 'username_taken' = 'conflict',
+    message = 'The request conflicts with existing data.',
+  ) {
+    super(code, message);
   }
 }
 
-/** 429: a rate limit or the daily token quota; `retryAfterSeconds` becomes Retry-After. */
+/** 429: a rate limit or the daily token quota; `retryAfter` seconds become Retry-After. */
 export class TooManyRequestsError extends AppError {
   override readonly name = 'TooManyRequestsError';
   constructor(
-    readonly retryAfterSeconds: number,
+    retryAfter: number,
     code: 'rate_limited' | 'quota_exceeded' = 'rate_limited',
     message = code === 'quota_exceeded'
       ? 'Daily token quota used up; it resets at midnight UTC.'
       : 'Too many requests; slow down.',
   ) {
-    super(429, code, message, { headers: { 'Retry-After': String(retryAfterSeconds) } });
+    super(code, message, { retryAfter });
   }
 }

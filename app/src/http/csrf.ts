@@ -62,7 +62,6 @@ export function refuseCrossSiteWrites(options: { allowedOrigins: readonly string
       'cross-site cookie-authenticated write refused',
     );
     throw new AppError(
-      403,
       ORIGIN_NOT_ALLOWED,
       source === undefined
         ? 'A signed-in write must carry an Origin or Referer header (or use a Bearer token).'

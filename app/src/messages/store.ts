@@ -91,17 +91,14 @@ export class MessageStore {
   }
 
   /**
-   * Stores the user's message, idempotent on (conversationId, clientMessageId): a resend returns
-   * the stored row with `created: false`. Undefined when the conversation is not the owner's.
+   * Stores the user's message in a conversation the caller checked is the user's (the chat
+   * service did, once). Idempotent on (conversationId, clientMessageId) through the unique index:
+   * a resend that lost the race returns the stored row with `created: false`.
    */
   async insertUserMessage(
-    ownerId: string,
     conversationId: string,
     input: { content: string; clientMessageId: string },
-  ): Promise<{ message: Message; created: boolean } | undefined> {
-    if (!(await this.ownsConversation(ownerId, conversationId))) return undefined;
-    const existing = await this.findByClientId(conversationId, input.clientMessageId);
-    if (existing) return { message: existing, created: false };
+  ): Promise<{ message: Message; created: boolean }> {
     try {
       const message = await this.insert(conversationId, {
         role: 'user',
@@ -111,21 +108,37 @@ export class MessageStore {
       });
       return { message, created: true };
     } catch (err) {
-      // Two replicas raced on the same resend: the loser returns the winner's row.
       const raced = await this.findByClientId(conversationId, input.clientMessageId);
       if (raced) return { message: raced, created: false };
       throw err;
     }
   }
 
-  /** Creates the assistant row (empty, status `streaming`) when the first token is due. */
-  async createAssistantMessage(conversationId: string): Promise<Message> {
-    return this.insert(conversationId, {
-      role: 'assistant',
+  /**
+   * Creates an assistant row: empty and `streaming` when the first token is due, or directly
+   * final (a provider that failed before any token). `replaces` (regenerate) is deleted in the
+   * same transaction, so a failed insert keeps the old reply.
+   */
+  async createAssistantMessage(
+    conversationId: string,
+    init: { content: string; status: MessageStatus; error?: FinishInput['error'] } = {
       content: '',
       status: 'streaming',
-      client_message_id: null,
-    });
+    },
+    replaces?: string,
+  ): Promise<Message> {
+    return this.insert(
+      conversationId,
+      {
+        role: 'assistant',
+        content: init.content,
+        status: init.status,
+        client_message_id: null,
+        error_code: init.error?.code ?? null,
+        error_message: init.error?.message ?? null,
+      },
+      replaces,
+    );
   }
 
   /** Saves the text streamed so far (periodic flush); only while the row is still streaming. */
@@ -298,15 +311,18 @@ export class MessageStore {
   }
 
   /**
-   * Inserts a message and bumps the conversation's updated_at. created_at is kept strictly
-   * increasing within a conversation, so a user message and its reply written in the same
-   * millisecond still list in order.
+   * Inserts a message (deleting `replaces` first) and bumps the conversation's updated_at, in one
+   * transaction. created_at is kept strictly increasing within a conversation, so a user message
+   * and its reply written in the same millisecond still list in order.
    */
   private async insert(
     conversationId: string,
-    fields: Pick<MessageRow, 'role' | 'content' | 'status' | 'client_message_id'>,
+    fields: Pick<MessageRow, 'role' | 'content' | 'status' | 'client_message_id'> &
+      Partial<Pick<MessageRow, 'error_code' | 'error_message'>>,
+    replaces?: string,
   ): Promise<Message> {
     return this.db.transaction(async (trx) => {
+      if (replaces) await trx('messages').where({ id: replaces }).delete();
       const latest = await trx<MessageRow>('messages')
         .where('conversation_id', conversationId)
         .max({ at: 'created_at' })
@@ -316,11 +332,11 @@ export class MessageStore {
       const row: MessageRow = {
         id: randomUUID(),
         conversation_id: conversationId,
-        ...fields,
         prompt_tokens: null,
         completion_tokens: null,
         error_code: null,
         error_message: null,
+        ...fields,
         created_at: at,
         updated_at: at,
       };

@@ -39,13 +39,15 @@ const ClientMessageId = z
   .min(1)
   .max(128)
   .regex(/^[\w.:-]+$/, 'letters, digits and _ . : - only');
+/** Tags the zod issue of content over MAX_CONTENT_BYTES: the parser answers payload_too_large. */
+export const CONTENT_TOO_LARGE = { contentTooLarge: true } as const;
 const Content = z
   .string()
   .refine((s) => s.trim().length > 0, 'content must not be empty')
-  .refine(
-    (s) => Buffer.byteLength(s, 'utf8') <= MAX_CONTENT_BYTES,
-    `content exceeds ${MAX_CONTENT_BYTES} bytes`,
-  );
+  .refine((s) => Buffer.byteLength(s, 'utf8') <= MAX_CONTENT_BYTES, {
+    message: `content exceeds ${MAX_CONTENT_BYTES} bytes`,
+    params: CONTENT_TOO_LARGE,
+  });
 
 export const AuthFrameSchema = z.strictObject({
   type: z.literal('auth'),

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import {
   CLIENT_FRAME_TYPES,
   ClientFrameSchema,
+  CONTENT_TOO_LARGE,
   MAX_CONTENT_BYTES,
   MAX_FRAME_BYTES,
   type ClientFrame,
@@ -67,10 +68,11 @@ export function parseClientFrame(raw: string | Buffer): ParseResult {
   }
   const parsed = ClientFrameSchema.safeParse(data);
   if (parsed.success) return { ok: true, frame: parsed.data };
-  const tooLong = parsed.error.issues.some(
-    (i) => i.path[0] === 'content' && i.message.includes(`${MAX_CONTENT_BYTES} bytes`),
+  // Recognised by the tag the schema puts on the issue, not by its wording.
+  const tooLarge = parsed.error.issues.some(
+    (i) => i.code === 'custom' && i.params?.contentTooLarge === CONTENT_TOO_LARGE.contentTooLarge,
   );
-  if (tooLong)
+  if (tooLarge)
     return fail('payload_too_large', `content exceeds ${MAX_CONTENT_BYTES} bytes`, extra);
   return fail(
     'bad_frame',

@@ -55,9 +55,12 @@ export class RateLimits {
     this.ip = limiter(options.perIpPerMinute, `${prefix}:ip`, redis);
   }
 
-  /** Counts one action of the user (REST write, chat send); throws 429 when over the limit. */
-  async consumeUser(userId: string): Promise<void> {
-    await consume(this.user, userId);
+  /**
+   * Counts one action of the user (REST write, chat send); throws 429 `rate_limited` when over
+   * the limit, with `message` when the caller's protocol words it its own way.
+   */
+  async consumeUser(userId: string, message?: string): Promise<void> {
+    await consume(this.user, userId, message);
   }
 
   /** Counts one request from the IP; throws 429 when over the limit. */
@@ -66,12 +69,12 @@ export class RateLimits {
   }
 }
 
-async function consume(l: RateLimiterAbstract, key: string): Promise<void> {
+async function consume(l: RateLimiterAbstract, key: string, message?: string): Promise<void> {
   try {
     await l.consume(key);
   } catch (err) {
     if (err instanceof RateLimiterRes)
-      throw new TooManyRequestsError(retryAfterSeconds(err.msBeforeNext));
+      throw new TooManyRequestsError(retryAfterSeconds(err.msBeforeNext), 'rate_limited', message);
     throw err;
   }
 }

@@ -1,12 +1,14 @@
 /**
  * One WebSocket connection: authentication, frame dispatch to the chat service, heartbeats and a
- * bounded send buffer. Every failure becomes an `error` frame; nothing here may throw out of an
- * event handler. Frames to the client pass an outbox that merges deltas while the client is
- * behind.
+ * bounded send buffer. Every failure becomes an `error` frame (errors/map.ts `toErrorFrame`, the
+ * one mapping); nothing here may throw out of an event handler. Frames to the client pass an
+ * outbox that merges deltas while the client is behind.
  */
 import type WebSocket from 'ws';
-import { ChatError } from '../chat/errors.js';
+import type { AuthService } from '../auth/service.js';
 import type { ChatService } from '../chat/service.js';
+import { AppError, toErrorFrame } from '../errors/index.js';
+import type { Logger } from '../logger.js';
 import {
   PROTOCOL_VERSION,
   type ClientFrame,
@@ -14,34 +16,26 @@ import {
   type ServerFrame,
 } from '../protocol/frames.js';
 import { errorFrame, parseClientFrame } from '../protocol/parse.js';
+import type { RateLimits } from '../ratelimit/limiter.js';
 import type { HubSocket, SocketHub } from './hub.js';
 import { Outbox } from './outbox.js';
 
 /** The authenticated user of a socket. */
-export interface WsUser {
+interface WsUser {
   id: string;
   username: string;
 }
 
-export interface WsLogger {
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
-/** What a connection needs from the app. */
-export interface ConnectionDeps {
+/** What every connection of the endpoint shares (built once by ws/endpoint.ts). */
+export interface ConnectionContext {
   chat: ChatService;
   hub: SocketHub;
-  /** Resolves a session token to its user; undefined for unknown or expired tokens. */
-  authenticate(token: string): Promise<WsUser | undefined>;
-  /** Counts one chat request of the user; seconds to wait when over the limit. */
-  rateLimit(userId: string): Promise<number | undefined>;
-  logger: WsLogger;
+  auth: Pick<AuthService, 'authenticateToken'>;
+  limits: Pick<RateLimits, 'consumeUser'>;
+  logger: Pick<Logger, 'warn' | 'error'>;
   /** Bytes that may wait in a socket's send buffer before it is closed as a slow consumer. */
   sendBufferLimit: number;
   authTimeoutMs: number;
-  onOpen?(): void;
-  onClose?(): void;
 }
 
 /** Close codes of the protocol (see PROTOCOL.md). */
@@ -51,6 +45,9 @@ export const CLOSE = {
   unauthenticated: 4401,
   slowConsumer: 4408,
 } as const;
+
+/** The protocol's wording of a rate-limited chat request (the REST API has its own). */
+const RATE_LIMITED = 'too many requests';
 
 /** Handles one accepted socket; `token` comes from the cookie or ?token when present. */
 export class Connection implements HubSocket {
@@ -66,9 +63,9 @@ export class Connection implements HubSocket {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly deps: ConnectionDeps,
+    private readonly deps: ConnectionContext,
   ) {
-    deps.onOpen?.();
+    deps.hub.open(this);
     ws.on('pong', () => (this.alive = true));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return this.sendFrame(errorFrame('bad_frame', 'frames must be JSON text'));
@@ -134,18 +131,20 @@ export class Connection implements HubSocket {
   }
 
   private async authenticate(token: string): Promise<void> {
-    let user: WsUser | undefined;
+    let user: WsUser;
     try {
-      user = await this.deps.authenticate(token);
+      ({ user } = await this.deps.auth.authenticateToken(token));
     } catch (err) {
+      // Unlike other failures this closes the socket: 4401 tells the client to sign in again,
+      // 1001 to retry later.
+      if (err instanceof AppError && err.status === 401) {
+        this.sendFrame(errorFrame('unauthenticated', 'invalid or expired session'));
+        this.close(CLOSE.unauthenticated, 'unauthenticated');
+        return;
+      }
       this.deps.logger.error({ err }, 'websocket authentication failed');
       this.sendFrame(errorFrame('internal_error', 'authentication is unavailable; retry'));
       this.close(CLOSE.goingAway, 'authentication unavailable');
-      return;
-    }
-    if (!user) {
-      this.sendFrame(errorFrame('unauthenticated', 'invalid or expired session'));
-      this.close(CLOSE.unauthenticated, 'unauthenticated');
       return;
     }
     if (this.ws.readyState !== this.ws.OPEN) return;
@@ -166,9 +165,10 @@ export class Connection implements HubSocket {
         ...('conversationId' in frame ? { conversationId: frame.conversationId } : {}),
         ...('clientMessageId' in frame ? { clientMessageId: frame.clientMessageId } : {}),
       };
-      if (err instanceof ChatError) return this.sendFrame(err.toFrame(ids));
-      this.deps.logger.error({ err, type: frame.type }, 'websocket frame failed');
-      this.sendFrame(errorFrame('internal_error', 'the request failed; try again', ids));
+      const answer = toErrorFrame(err, ids);
+      if (answer.unexpected)
+        this.deps.logger.error({ err, type: frame.type }, 'websocket frame failed');
+      this.sendFrame(answer.frame);
     }
   }
 
@@ -176,17 +176,17 @@ export class Connection implements HubSocket {
     if (frame.type === 'ping') return this.sendFrame({ type: 'pong' });
     const user = this.user;
     if (frame.type === 'auth') {
-      if (user) throw new ChatError('bad_frame', 'already authenticated');
+      if (user) throw new AppError('bad_frame', 'already authenticated');
       return this.authenticate(frame.token);
     }
-    if (!user) throw new ChatError('unauthenticated', 'authenticate first');
+    if (!user) throw new AppError('unauthenticated', 'authenticate first');
     const { chat, hub } = this.deps;
     switch (frame.type) {
       case 'chat.send':
-        await this.limit(user.id);
+        await this.deps.limits.consumeUser(user.id, RATE_LIMITED);
         return chat.send(user.id, frame, (ack) => this.sendFrame(ack));
       case 'chat.regenerate':
-        await this.limit(user.id);
+        await this.deps.limits.consumeUser(user.id, RATE_LIMITED);
         return chat.regenerate(user.id, frame.conversationId);
       case 'chat.stop':
         if (chat.stopLocal(user.id, frame.conversationId)) return;
@@ -196,15 +196,8 @@ export class Connection implements HubSocket {
     }
   }
 
-  private async limit(userId: string): Promise<void> {
-    const retryAfter = await this.deps.rateLimit(userId);
-    if (retryAfter !== undefined)
-      throw new ChatError('rate_limited', 'too many requests', retryAfter);
-  }
-
   private onClose(): void {
     clearTimeout(this.authTimer);
-    if (this.user) this.deps.hub.remove(this.user.id, this);
-    this.deps.onClose?.();
+    this.deps.hub.remove(this, this.user?.id);
   }
 }

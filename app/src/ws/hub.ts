@@ -1,6 +1,7 @@
 /**
- * The socket hub: which users have sockets on this replica, and fan-out of frames to all of a
- * user's sockets — here directly, on other replicas through pub/sub (channel `user:<id>`).
+ * The socket hub, the one registry of this replica's sockets: every open socket (pinged by the
+ * heartbeat, closed at shutdown), indexed by user once authenticated, and fan-out of frames to
+ * all of a user's sockets — here directly, on other replicas through pub/sub (channel `user:<id>`).
  *
  * Envelopes are `<instanceId>|<kind>|<payload>`: a replica drops its own envelopes (it already
  * delivered locally) without parsing them. Kinds: `f` a server frame (JSON), `s` a chat.stop for
@@ -32,6 +33,8 @@ export interface HubSocket {
   /** Sends a delta (`data` is `frame` serialized; without `frame`, parsed when needed). */
   sendDelta(data: string, frame?: DeltaFrame): void;
   close(code: number, reason: string): void;
+  /** Heartbeat tick: drop the socket if it missed the previous ping, else ping it. */
+  heartbeat(): void;
 }
 
 export interface HubLogger {
@@ -41,6 +44,7 @@ export interface HubLogger {
 export interface HubOptions {
   pubsub: PubSub;
   logger: HubLogger;
+  heartbeatMs: number;
   /** The last socket of a user on this replica closed. */
   onUserOffline(userId: string): void;
   /** Another replica relayed a chat.stop. */
@@ -59,7 +63,11 @@ export const PUBLISH_BACKLOG = 1000;
 /** Tracks this replica's sockets per user and fans frames out across replicas. */
 export class SocketHub {
   readonly instanceId = randomUUID();
+  /** Every open socket of this replica, authenticated or not. */
+  private readonly sockets = new Set<HubSocket>();
+  /** The authenticated ones, by user. */
   private readonly users = new Map<string, Set<HubSocket>>();
+  private readonly heartbeat: NodeJS.Timeout;
   private readonly handlers = new Map<string, (message: string) => void>();
   /** Other replicas holding sockets of a user, for users with sockets here. */
   private readonly remote = new Map<string, Set<string>>();
@@ -69,6 +77,10 @@ export class SocketHub {
   private readonly brokerBehind = () => this.unanswered >= PUBLISH_BACKLOG;
 
   constructor(private readonly opts: HubOptions) {
+    this.heartbeat = setInterval(() => {
+      for (const s of this.sockets) s.heartbeat();
+    }, opts.heartbeatMs);
+    this.heartbeat.unref();
     // After a broker outage, announce again: announcements sent while it was away are lost.
     opts.pubsub.onReconnect?.(() => {
       for (const userId of this.users.keys()) this.publish(userId, 'h', '');
@@ -82,12 +94,15 @@ export class SocketHub {
 
   /** Sockets open on this replica. */
   get size(): number {
-    let n = 0;
-    for (const set of this.users.values()) n += set.size;
-    return n;
+    return this.sockets.size;
   }
 
-  /** Registers an authenticated socket; the first one of a user subscribes to its channel. */
+  /** Registers an open socket: it gets heartbeats and the shutdown close. */
+  open(socket: HubSocket): void {
+    this.sockets.add(socket);
+  }
+
+  /** Indexes an authenticated socket by user; the first one of a user subscribes to its channel. */
   add(userId: string, socket: HubSocket): void {
     const set = this.users.get(userId);
     if (set) {
@@ -107,8 +122,10 @@ export class SocketHub {
     );
   }
 
-  /** Unregisters a socket; the last one of a user unsubscribes and reports the user offline. */
-  remove(userId: string, socket: HubSocket): void {
+  /** Forgets a closed socket; a user's last one unsubscribes and reports the user offline. */
+  remove(socket: HubSocket, userId: string | undefined): void {
+    this.sockets.delete(socket);
+    if (userId === undefined) return;
     const set = this.users.get(userId);
     if (!set?.delete(socket) || set.size > 0) return;
     this.users.delete(userId);
@@ -143,9 +160,10 @@ export class SocketHub {
     this.publish(userId, 's', conversationId);
   }
 
-  /** Closes every local socket (shutdown). */
+  /** Shutdown: stops the heartbeat and closes every local socket. */
   closeAll(code: number, reason: string): void {
-    for (const set of this.users.values()) for (const s of set) s.close(code, reason);
+    clearInterval(this.heartbeat);
+    for (const s of this.sockets) s.close(code, reason);
   }
 
   private deliver(userId: string, data: string): void {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { toErrorResponse } from '../../src/errors/index.js';
 import { migrateLatest } from '../../src/db/index.js';
 import { SessionStore } from '../../src/auth/session-store.js';
+import { createChatStore } from '../../src/chat/store.js';
 import { ConversationStore } from '../../src/conversations/store.js';
 import { MessageStore } from '../../src/messages/store.js';
 import { TokenUsageStore } from '../../src/ratelimit/usage-store.js';
@@ -119,34 +120,30 @@ forEachDatabase('stores', (ctx) => {
   });
 
   describe('messages', () => {
-    it('stores the user message once per clientMessageId and scopes by owner', async () => {
+    it('stores the user message once per clientMessageId (per conversation)', async () => {
       const c = await conversations.create(alice, {
         title: 't',
         model: 'echo',
         systemPrompt: null,
       });
-      const first = await messages.insertUserMessage(alice, c.id, {
+      const first = await messages.insertUserMessage(c.id, {
         content: 'hi',
         clientMessageId: 'm1',
       });
       assert.equal(first?.created, true);
       assert.equal(first?.message.status, 'complete');
-      const again = await messages.insertUserMessage(alice, c.id, {
+      const again = await messages.insertUserMessage(c.id, {
         content: 'hi',
         clientMessageId: 'm1',
       });
       assert.equal(again?.created, false);
       assert.equal(again?.message.id, first?.message.id);
-      assert.equal(
-        await messages.insertUserMessage(bob, c.id, { content: 'x', clientMessageId: 'm2' }),
-        undefined,
-      );
       const other = await conversations.create(alice, {
         title: 'u',
         model: 'echo',
         systemPrompt: null,
       });
-      const sameIdElsewhere = await messages.insertUserMessage(alice, other.id, {
+      const sameIdElsewhere = await messages.insertUserMessage(other.id, {
         content: 'hi',
         clientMessageId: 'm1',
       });
@@ -161,7 +158,7 @@ forEachDatabase('stores', (ctx) => {
         model: 'echo',
         systemPrompt: null,
       });
-      await messages.insertUserMessage(alice, c.id, { content: 'q', clientMessageId: 'c1' });
+      await messages.insertUserMessage(c.id, { content: 'q', clientMessageId: 'c1' });
       const reply = await messages.createAssistantMessage(c.id);
       assert.equal(reply.status, 'streaming');
       assert.equal(reply.content, '');
@@ -197,6 +194,45 @@ forEachDatabase('stores', (ctx) => {
       );
     });
 
+    it('regenerate replaces the reply in one transaction: a failed insert keeps the old reply', async () => {
+      const chat = createChatStore(conversations, messages);
+      const c = await conversations.create(alice, {
+        title: 'r',
+        model: 'echo',
+        systemPrompt: null,
+      });
+      await chat.insertUserMessage(c.id, 'q', 'r1');
+      const old = await chat.insertAssistantMessage(c.id, { content: 'first', status: 'complete' });
+      // A real trigger makes the next assistant insert fail after the delete of `replaces` ran.
+      const postgres = ctx.testDb.engine === 'postgres';
+      if (postgres) {
+        await ctx.db.raw(`CREATE FUNCTION refuse_reply() RETURNS trigger LANGUAGE plpgsql AS
+          $$ BEGIN RAISE EXCEPTION 'insert refused'; END $$`);
+        await ctx.db.raw(`CREATE TRIGGER refuse_reply BEFORE INSERT ON messages FOR EACH ROW
+          WHEN (NEW.role = 'assistant') EXECUTE FUNCTION refuse_reply()`);
+      } else {
+        await ctx.db.raw(`CREATE TRIGGER refuse_reply BEFORE INSERT ON messages
+          WHEN NEW.role = 'assistant' BEGIN SELECT RAISE(ABORT, 'insert refused'); END`);
+      }
+      try {
+        await assert.rejects(
+          chat.insertAssistantMessage(c.id, { content: '', status: 'streaming' }, old.id),
+          /insert refused/,
+        );
+      } finally {
+        await ctx.db.raw('DROP TRIGGER refuse_reply' + (postgres ? ' ON messages' : ''));
+        if (postgres) await ctx.db.raw('DROP FUNCTION refuse_reply()');
+      }
+      assert.equal((await messages.get(old.id))?.content, 'first', 'the old reply survived');
+      const fresh = await chat.insertAssistantMessage(
+        c.id,
+        { content: '', status: 'streaming' },
+        old.id,
+      );
+      assert.equal(await messages.get(old.id), undefined, 'replaced once the insert succeeds');
+      assert.deepEqual((await messages.recent(c.id)).map((m) => m.id).at(-1), fresh.id);
+    });
+
     it('lists messages in order, paging backwards with before', async () => {
       const c = await conversations.create(alice, {
         title: 'p',
@@ -204,7 +240,7 @@ forEachDatabase('stores', (ctx) => {
         systemPrompt: null,
       });
       for (let i = 0; i < 7; i++) {
-        await messages.insertUserMessage(alice, c.id, {
+        await messages.insertUserMessage(c.id, {
           content: `m${i}`,
           clientMessageId: `k${i}`,
         });
@@ -256,7 +292,7 @@ forEachDatabase('stores', (ctx) => {
         model: 'echo',
         systemPrompt: null,
       });
-      const m = await messages.insertUserMessage(alice, c.id, {
+      const m = await messages.insertUserMessage(c.id, {
         content: 'x',
         clientMessageId: 'd1',
       });

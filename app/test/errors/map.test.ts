@@ -7,6 +7,7 @@ import {
   TooManyRequestsError,
   UnauthenticatedError,
   ValidationError,
+  toErrorFrame,
   toErrorResponse,
 } from '../../src/errors/index.js';
 
@@ -35,7 +36,9 @@ describe('error mapping', () => {
   });
 
   it('hides the message of non-exposed errors', () => {
-    const res = toErrorResponse(new AppError(503, 'db_down', 'password=hunter2 leaked'));
+    const res = toErrorResponse(
+      new AppError('internal_error', 'password=hunter2 leaked', { status: 503 }),
+    );
     assert.equal(res.status, 503);
     assert.equal(res.body.error.message, 'Internal server error.');
     assert.equal(res.unexpected, true);
@@ -78,5 +81,38 @@ describe('error mapping', () => {
       });
       assert.equal(res.unexpected, true);
     }
+  });
+
+  it('maps the same errors to WebSocket error frames', () => {
+    const ids = { conversationId: 'c1', clientMessageId: 'm1' };
+    assert.deepEqual(toErrorFrame(new TooManyRequestsError(7, 'quota_exceeded', 'spent'), ids), {
+      frame: { type: 'error', code: 'quota_exceeded', message: 'spent', ...ids, retryAfter: 7 },
+      unexpected: false,
+    });
+    assert.equal(toErrorFrame(new NotFoundError('gone')).frame.code, 'not_found');
+    // REST-only codes become the protocol's nearest code.
+    assert.equal(
+      toErrorFrame(new UnauthenticatedError('session_expired')).frame.code,
+      'unauthenticated',
+    );
+    assert.equal(toErrorFrame(new ValidationError([])).frame.code, 'bad_frame');
+    const draining = toErrorFrame(new AppError('shutting_down', 'reconnect', { expose: true }));
+    assert.deepEqual(draining.frame, {
+      type: 'error',
+      code: 'shutting_down',
+      message: 'reconnect',
+    });
+    const hidden = toErrorFrame(new AppError('internal_error', 'password=hunter2'));
+    assert.equal(hidden.frame.message, 'the request failed; try again');
+    const crash = toErrorFrame(new Error('secret detail'), ids);
+    assert.deepEqual(crash, {
+      frame: {
+        type: 'error',
+        code: 'internal_error',
+        message: 'the request failed; try again',
+        ...ids,
+      },
+      unexpected: true,
+    });
   });
 });

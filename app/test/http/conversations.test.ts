@@ -129,7 +129,7 @@ for (const engine of ['postgres', 'sqlite'] as const) {
     it('lists messages oldest to newest, paging back with before', async () => {
       const c = (await t.http().post('/api/conversations').set(a.auth).send({ title: 'm' })).body;
       for (let i = 0; i < 5; i++) {
-        const r = await t.deps.messages.insertUserMessage(a.id, c.id, {
+        const r = await t.deps.messages.insertUserMessage(c.id, {
           content: `question ${i}`,
           clientMessageId: `cm-${i}`,
         });
@@ -166,7 +166,7 @@ for (const engine of ['postgres', 'sqlite'] as const) {
     it("user B gets 404 for user A's conversation and cannot touch it", async () => {
       const c = (await t.http().post('/api/conversations').set(a.auth).send({ title: 'private' }))
         .body;
-      await t.deps.messages.insertUserMessage(a.id, c.id, {
+      await t.deps.messages.insertUserMessage(c.id, {
         content: 'secret',
         clientMessageId: 'x',
       });

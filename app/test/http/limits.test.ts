@@ -171,7 +171,7 @@ describe('REST limits', () => {
       );
       assert.ok(err instanceof TooManyRequestsError);
       assert.equal(err.code, 'quota_exceeded');
-      assert.equal(err.retryAfterSeconds, 7200);
+      assert.equal(err.retryAfter, 7200);
       // The next UTC day starts fresh.
       const tomorrow = new QuotaService(
         new TokenUsageStore(t.deps.db),

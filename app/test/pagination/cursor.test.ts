@@ -29,7 +29,7 @@ describe('pagination cursor', () => {
         (err: unknown) =>
           err instanceof ValidationError &&
           err.status === 400 &&
-          err.options.details?.[0]?.path === 'before',
+          err.details?.[0]?.path === 'before',
       );
     });
   }

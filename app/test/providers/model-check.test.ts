@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import supertest from 'supertest';
-import { createApp } from '../../src/app.js';
+import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createDb, migrateLatest } from '../../src/db/index.js';
 import { createDeps } from '../../src/deps.js';
@@ -159,7 +159,7 @@ describe('MODELS checked against the provider model list', () => {
     await migrateLatest(db);
     try {
       const deps = createDeps({ config, logger: log.logger, db, modelCheckMaxAgeMs: 0 });
-      const api = supertest(createApp(deps).callback());
+      const api = supertest(buildApp(deps).callback());
       const token = (await deps.auth.register('ready_user', 'password123')).token;
       const offered = async () =>
         (await api.get('/api/models').set('Authorization', `Bearer ${token}`)).body.models.map(
@@ -200,7 +200,7 @@ describe('MODELS checked against the provider model list', () => {
     await migrateLatest(db);
     try {
       const deps = createDeps({ config, logger: log.logger, db });
-      const api = supertest(createApp(deps).callback());
+      const api = supertest(buildApp(deps).callback());
       const before = fake.modelListRequests;
       const probes = await Promise.all([api.get('/ready'), api.get('/ready'), api.get('/ready')]);
       assert.deepEqual(
@@ -221,7 +221,7 @@ describe('MODELS checked against the provider model list', () => {
     try {
       const deps = createDeps({ config, logger: createLogger({ level: 'silent' }), db });
       const before = fake.modelListRequests;
-      const ready = await supertest(createApp(deps).callback()).get('/ready');
+      const ready = await supertest(buildApp(deps).callback()).get('/ready');
       assert.deepEqual(ready.body.checks, { database: 'ok', redis: 'disabled' });
       assert.equal(fake.modelListRequests, before);
     } finally {

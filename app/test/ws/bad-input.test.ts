@@ -162,12 +162,12 @@ describe('/ws: bad input, limits and liveness [postgres]', function () {
   it('terminates a socket that stops answering heartbeats', async () => {
     const alice = await server.user();
     const c = track(await connectAuthed(server.wsUrl, alice.token));
-    const before = server.realtime.connections;
+    const before = server.realtime.hub.size;
     // A paused client reads nothing, so it never answers the server's pings.
     (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const deadline = Date.now() + 3000;
-    while (server.realtime.connections >= before && Date.now() < deadline) await sleep(50);
-    assert.equal(server.realtime.connections, before - 1);
+    while (server.realtime.hub.size >= before && Date.now() < deadline) await sleep(50);
+    assert.equal(server.realtime.hub.size, before - 1);
   });
 });
 

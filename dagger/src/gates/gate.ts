@@ -66,9 +66,55 @@ export function failedGates(gates: GateResult[]): string[] {
   return gates.filter((g) => !g.passed).map((g) => g.name);
 }
 
+/** The last `lines` lines of a tool's output: what said why it failed. */
+export function outputTail(output: string, lines: number): string[] {
+  return output.trim().split('\n').slice(-lines);
+}
+
 /** Gate for a command whose exit code is the verdict (tests, lint, policy). */
 export function exitCodeGate(name: string, exitCode: number, output: string): GateResult {
   if (exitCode === 0) return { name, passed: true, summary: 'exit code 0', findings: [] };
-  const tail = output.trim().split('\n').slice(-15);
-  return { name, passed: false, summary: `exit code ${exitCode}`, findings: tail };
+  return {
+    name,
+    passed: false,
+    summary: `exit code ${exitCode}`,
+    findings: outputTail(output, 15),
+  };
+}
+
+/**
+ * The failed gate of a tool whose report could not be read (missing, or not a report): `what`
+ * went wrong, the reader's error, and the tail of the tool's output, which says why.
+ * @example noReportGate('zap', 'no ZAP report', new Error('ENOENT'), log).summary // 'no ZAP report: ENOENT'
+ */
+export function noReportGate(
+  name: string,
+  what: string,
+  error: unknown,
+  output: string,
+): GateResult {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    name,
+    passed: false,
+    summary: what === '' ? message : `${what}: ${message}`,
+    findings: outputTail(output, 10),
+  };
+}
+
+/**
+ * One gate over several parts (e.g. linters): it passes when all do, and otherwise names the
+ * failed ones (without the `<name>:` prefix) and lists each one's findings under its summary.
+ */
+export function combineGates(name: string, parts: GateResult[], passedSummary: string): GateResult {
+  const failed = parts.filter((g) => !g.passed);
+  return {
+    name,
+    passed: failed.length === 0,
+    summary:
+      failed.length === 0
+        ? passedSummary
+        : `failed: ${failed.map((g) => g.name.replace(`${name}:`, '')).join(', ')}`,
+    findings: failed.flatMap((g) => [`${g.name} (${g.summary})`, ...g.findings]),
+  };
 }

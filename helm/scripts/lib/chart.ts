@@ -1,11 +1,28 @@
 /**
  * The chart under test: where it lives, the environment × strategy matrix, and helm lint/template.
+ * What is checked, with which arguments, is defined once in dagger/src/chart/checks.ts, which the
+ * module's `policy` and `manifests` use too; this file runs it with the host's binaries.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import {
+  helmLintArgs,
+  helmTemplateArgs,
+  KUBERNETES_VERSION,
+  RELEASE_NAME,
+  type RenderArgs,
+} from '../../../dagger/src/chart/checks.js';
 import { runTool, type RunResult } from './tools.js';
+
+export {
+  ENVIRONMENTS,
+  STRATEGIES,
+  scenarioValues,
+  type Environment,
+  type Strategy,
+} from '../../../dagger/src/chart/checks.js';
 
 /** helm/ in the repository. */
 export const HELM_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,19 +33,7 @@ export const POLICY_DIR = join(HELM_DIR, 'policy');
 /** Argo CD manifests. */
 export const ARGOCD_DIR = join(HELM_DIR, 'argocd');
 /** Release name and namespace used for every render. */
-export const RELEASE = { name: 'aichat', namespace: 'aichat' } as const;
-
-export const ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
-export const STRATEGIES = ['rolling', 'blueGreen', 'canary'] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
-export type Strategy = (typeof STRATEGIES)[number];
-
-/** ci/ scenario file of each strategy. */
-const STRATEGY_FILES: Record<Strategy, string> = {
-  rolling: 'ci/rolling-values.yaml',
-  blueGreen: 'ci/blue-green-values.yaml',
-  canary: 'ci/canary-values.yaml',
-};
+export const RELEASE = { name: RELEASE_NAME, namespace: 'aichat' } as const;
 
 /** KEY=VALUE pairs of helm/scripts/versions.env (the CRD source versions). */
 export function readVersions(): Record<string, string> {
@@ -45,16 +50,7 @@ export function readVersions(): Record<string, string> {
 export const VERSIONS_JSON = join(HELM_DIR, '..', 'dagger', 'versions.json');
 
 /** Kubernetes version every render and schema check targets (versions.json "kubernetes", e.g. "1.35.4"). */
-export const KUBE_VERSION =
-  (JSON.parse(readFileSync(VERSIONS_JSON, 'utf8')) as { kubernetes?: string }).kubernetes ?? '';
-if (!/^1\.\d+\.\d+$/.test(KUBE_VERSION)) {
-  throw new Error(`dagger/versions.json "kubernetes" is not a version: "${KUBE_VERSION}"`);
-}
-
-/** Values files (relative to the chart) for one cell of the matrix. */
-export function scenarioValues(env: Environment, strategy: Strategy): string[] {
-  return [`values-${env}.yaml`, STRATEGY_FILES[strategy]];
-}
+export const KUBE_VERSION = KUBERNETES_VERSION;
 
 /** Options of one render: values files (chart-relative or absolute) and --set pairs. */
 export interface RenderOptions {
@@ -62,45 +58,19 @@ export interface RenderOptions {
   set?: Record<string, string>;
 }
 
-function valueArgs(options: RenderOptions): string[] {
-  const args = options.valuesFiles.flatMap((file) => ['-f', file]);
-  for (const [key, value] of Object.entries(options.set ?? {}))
-    args.push('--set', `${key}=${value}`);
-  return args;
+/** The shared render arguments of `options`, run from inside the chart. */
+function renderArgs(options: RenderOptions): RenderArgs {
+  return { chart: '.', namespace: RELEASE.namespace, ...options };
 }
 
 /** `helm lint --strict` with the given values. */
 export function helmLint(options: RenderOptions): Promise<RunResult> {
-  return runTool(
-    'helm',
-    [
-      'lint',
-      '--strict',
-      '--kube-version',
-      KUBE_VERSION,
-      '--namespace',
-      RELEASE.namespace,
-      '.',
-    ].concat(valueArgs(options)),
-    { cwd: CHART_DIR },
-  );
+  return runTool('helm', helmLintArgs(renderArgs(options)), { cwd: CHART_DIR });
 }
 
 /** `helm template` (including the test hook) with the given values. */
 export function helmTemplate(options: RenderOptions): Promise<RunResult> {
-  return runTool(
-    'helm',
-    [
-      'template',
-      RELEASE.name,
-      '.',
-      '--namespace',
-      RELEASE.namespace,
-      '--kube-version',
-      KUBE_VERSION,
-    ].concat(valueArgs(options)),
-    { cwd: CHART_DIR },
-  );
+  return runTool('helm', helmTemplateArgs(renderArgs(options)), { cwd: CHART_DIR });
 }
 
 /** Metadata every rendered object has. */

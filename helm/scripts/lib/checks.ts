@@ -1,17 +1,19 @@
 /**
  * The offline checks on rendered manifests — kubeconform (strict, generated schemas) and conftest
  * (helm/policy) — and the whole pipeline for one values scenario: lint, template, both checks.
+ * Their arguments come from dagger/src/chart/checks.ts, as the module's `policy` stage's do.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  HELM_DIR,
-  KUBE_VERSION,
-  POLICY_DIR,
-  helmLint,
-  helmTemplate,
-  parseManifests,
-} from './chart.js';
+  CHART_POLICY_SCOPE,
+  conftestArgs,
+  kubeconformArgs,
+  schemaDirName,
+  schemaLocations,
+  type PolicyScope,
+} from '../../../dagger/src/chart/checks.js';
+import { HELM_DIR, POLICY_DIR, helmLint, helmTemplate, parseManifests } from './chart.js';
 import type { Manifest, RenderOptions } from './chart.js';
 import { runTool, type RunResult } from './tools.js';
 
@@ -21,7 +23,7 @@ export const SCHEMA_ROOT =
 
 /** Directory of the strict schemas for KUBE_VERSION; throws (never skips) when not generated. */
 export function schemaDir(): string {
-  const dir = join(SCHEMA_ROOT, `v${KUBE_VERSION}-standalone-strict`);
+  const dir = join(SCHEMA_ROOT, schemaDirName());
   if (!existsSync(join(dir, 'deployment-apps-v1.json'))) {
     throw new Error(`kubeconform schemas missing in ${dir}: run scripts/install-k8s-tools.sh`);
   }
@@ -33,12 +35,8 @@ export function schemaDir(): string {
  * and kinds without a schema all fail (no -ignore-missing-schemas).
  */
 export function kubeconform(yaml: string): Promise<RunResult> {
-  const location = `${schemaDir()}/{{ .ResourceKind }}{{ .KindSuffix }}.json`;
-  return runTool(
-    'kubeconform',
-    ['-strict', '-summary', '-kubernetes-version', KUBE_VERSION, '-schema-location', location, '-'],
-    { input: yaml },
-  );
+  const locations = schemaLocations({ schemaDir: schemaDir() });
+  return runTool('kubeconform', kubeconformArgs({ locations, files: ['-'] }), { input: yaml });
 }
 
 /** One conftest failure: the policy namespace and its message. */
@@ -49,19 +47,15 @@ export interface PolicyFailure {
 
 /**
  * conftest on a YAML stream. By default the `main` namespace (policy/main.rego gathers every
- * aichat.* policy, exactly what a plain `conftest test -p helm/policy` applies); `namespace`
- * narrows it to one policy.
+ * aichat.* policy, exactly what a plain `conftest test -p helm/policy` applies); `scope` narrows
+ * it to one policy (`aichat.<policy>`) or widens it to `all` namespaces, as the chart check does.
  */
 export async function conftest(
   yaml: string,
-  namespace?: string,
+  scope: PolicyScope = 'main',
 ): Promise<RunResult & { failures: PolicyFailure[] }> {
-  const scope = namespace ? ['--namespace', namespace] : [];
-  const result = await runTool(
-    'conftest',
-    ['test', '--no-color', '--output', 'json', '--policy', POLICY_DIR, ...scope, '-'],
-    { input: yaml },
-  );
+  const args = conftestArgs({ policyDir: POLICY_DIR, files: ['-'], scope, json: true });
+  const result = await runTool('conftest', args, { input: yaml });
   let parsed: { namespace: string; failures?: { msg: string }[] }[];
   try {
     parsed = JSON.parse(result.stdout);
@@ -114,11 +108,13 @@ export async function verifyScenario(options: RenderOptions): Promise<ScenarioRe
     ok: schema.code === 0,
     output: schema.stdout + schema.stderr,
   });
-  const policy = await conftest(template.stdout);
+  const policy = await conftest(template.stdout, CHART_POLICY_SCOPE);
+  // Every namespace includes `main`, which repeats each aichat.* message: each is shown once.
+  const messages = [...new Set(policy.failures.map((f) => f.msg))];
   stages.push({
     stage: 'conftest',
     ok: policy.code === 0 && policy.failures.length === 0,
-    output: policy.failures.map((f) => f.msg).join('\n') || policy.stderr,
+    output: messages.join('\n') || policy.stderr,
   });
   return done(manifests);
 }
