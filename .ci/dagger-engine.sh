@@ -284,11 +284,12 @@ build_engine_tools() {
   build_tool k6
   # trivy uses encoding/json/v2, still behind GOEXPERIMENT in Go 1.26 (its "goexperiment" pin).
   build_tool trivy
+  build_tool cosign
 }
 
 # Tool images. helm, kubeconform and conftest are the builds scripts/install-k8s-tools.sh makes
 # for the host's chart checks, actionlint the one .ci/install-actionlint.sh makes: one pin each,
-# shared with the host. k6 and trivy are built here.
+# shared with the host. k6, trivy and cosign are built here.
 build_tool_images() {
   say "tools (logs: $logs/install-*.log, $logs/tool-*.log)"
   bash scripts/install-k8s-tools.sh >"$logs/install-k8s-tools.log" 2>&1 ||
@@ -302,6 +303,7 @@ build_tool_images() {
   tool_image actionlint .ci/cache/bin/actionlint shellcheck
   tool_image k6 "$cache/tools/k6-$(pin tools.k6.version)/k6"
   tool_image trivy "$cache/tools/trivy-$(pin tools.trivy.version)/trivy"
+  tool_image cosign "$cache/tools/cosign-$(pin tools.cosign.version)/cosign"
 }
 
 # tool_image NAME BINARY [DEBIAN PACKAGES]: localhost:5000/aichat/NAME:<module version of BINARY>.
@@ -443,7 +445,8 @@ smoke() {
 pipeline() {
   say "the module through the dagger CLI (.ci/engine/pipeline.sh)"
   DAGGER_ENV=$(user_defaults) AICHAT_REGISTRY_FROM_ENGINE=$registry_name:5000 \
-    AICHAT_REGISTRY_FROM_HOST=$registry bash .ci/engine/pipeline.sh
+    AICHAT_REGISTRY_FROM_HOST=$registry COSIGN=$cache/tools/cosign-$(pin tools.cosign.version)/cosign \
+    bash .ci/engine/pipeline.sh
 }
 
 case ${1:-up} in

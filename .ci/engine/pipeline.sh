@@ -9,6 +9,7 @@
 #   DAGGER_ENV          contents of the .env written next to dagger.json for these calls
 #   AICHAT_REGISTRY_FROM_ENGINE / _FROM_HOST  the local registry as the engine and the host reach it
 #   AICHAT_STAGES       space-separated subset of the stage names below (default: all)
+#   COSIGN              the host's cosign (sets up the refused cases: keys, an image signed without attestations)
 #   AICHAT_REPORTS      where reports are exported [reports/engine]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,6 +22,7 @@ timings=()
 # The .env user defaults: written for this run, removed afterwards (a user's own is kept aside).
 if [ -e .env ]; then mv .env .env.aichat-saved; fi
 trap 'rm -f .env; if [ -e .env.aichat-saved ]; then mv .env.aichat-saved .env; fi' EXIT
+# (extended below, once the signing keys exist)
 printf '%s\n' "${DAGGER_ENV:?}" >.env
 echo "--- .env (user defaults for this run):"
 cat .env
@@ -79,6 +81,93 @@ published_backend_runs() {
   npx tsx .ci/engine/published-image.ts "$AICHAT_REGISTRY_FROM_HOST/aichat/aichat-backend:$revision"
 }
 
+# -- supply chain: sign, verify, refuse, promote ------------------------------------------------
+# A key pair for this run (the release key's private half lives in the CI secrets), and another
+# one whose signatures `verify` must refuse.
+keys=$(mktemp -d)
+trap 'rm -rf "$keys"; rm -f .env; if [ -e .env.aichat-saved ]; then mv .env.aichat-saved .env; fi' EXIT
+export COSIGN_PASSWORD="run-$$-$RANDOM$RANDOM"
+(cd "$keys" && "${COSIGN:?}" generate-key-pair >/dev/null 2>&1)
+mkdir "$keys/other" && (cd "$keys/other" && COSIGN_PASSWORD=other "$COSIGN" generate-key-pair >/dev/null 2>&1)
+engine_registry=$AICHAT_REGISTRY_FROM_ENGINE/aichat
+host_registry=$AICHAT_REGISTRY_FROM_HOST/aichat
+
+publish_signed() {
+  dagger call publish --registry "$engine_registry" --tag "$revision" \
+    --signing-key "file:$keys/cosign.key" --signing-password env:COSIGN_PASSWORD --insecure-registry |
+    tee "$reports/published.txt"
+}
+
+# refused REASON COMMAND...: the command must fail, and its output must name REASON.
+refused() {
+  local reason=$1 out
+  shift
+  if out=$("$@" 2>&1); then
+    echo "$out" | tail -n 5
+    echo "expected a refusal ($reason), but it passed"
+    return 1
+  fi
+  if grep -F -- "$reason" <<<"$out"; then return 0; fi
+  echo "$out" | tail -n 20
+  echo "refused, but not for: $reason"
+  return 1
+}
+
+# push_unique NAME: pushes an image no one signed (a fresh label gives it a digest of its own).
+push_unique() {
+  printf 'FROM %s\nLABEL aichat.test.run=%s\n' "$host_registry/debian:bookworm" "$revision-$1-$RANDOM" |
+    docker build -q -t "$host_registry/$1:$revision" - >/dev/null &&
+    docker push -q "$host_registry/$1:$revision" >/dev/null
+}
+
+verify_fn() { dagger call verify --public-key "$keys/cosign.pub" --insecure-registry --images "$@"; }
+published_refs() { paste -sd, "$reports/published.txt"; }
+
+verify_unsigned() {
+  push_unique unsigned && refused 'unsigned: no signature for this digest' verify_fn "$engine_registry/unsigned:$revision"
+}
+# A tag moved after signing: the tag now names a digest nobody signed.
+verify_retagged() {
+  push_unique aichat-frontend-moved &&
+    docker tag "$host_registry/aichat-frontend-moved:$revision" "$host_registry/aichat-frontend:latest" &&
+    docker push -q "$host_registry/aichat-frontend:latest" >/dev/null &&
+    refused 'aichat-frontend:latest: signature: unsigned' verify_fn "$engine_registry/aichat-frontend:latest"
+}
+verify_wrong_key() {
+  refused 'signed, but not by this key' dagger call verify --public-key "$keys/other/cosign.pub" \
+    --insecure-registry --images "$(published_refs)"
+}
+# Signed with the right key, but with no SBOM attestation.
+verify_no_sbom() {
+  push_unique no-sbom &&
+    "$COSIGN" sign --yes --key "$keys/cosign.key" --tlog-upload=false --allow-http-registry \
+      "$host_registry/no-sbom:$revision" >/dev/null 2>&1 &&
+    refused 'sbom: no CycloneDX SBOM attestation' verify_fn "$engine_registry/no-sbom:$revision"
+}
+
+# promote's Changeset, applied to a copy of the repository: the copy's staging manifests must
+# reference exactly the published digests, and verify must accept what they reference.
+promote_staging() {
+  local copy expected deployed
+  copy=$(mktemp -d)
+  git archive HEAD | tar -x -C "$copy"
+  dagger call promote --env staging --images "$(published_refs)" --public-key "$keys/cosign.pub" \
+    --insecure-registry export --path "$copy" || return 1
+  diff -u helm/aichat/values-staging.yaml "$copy/helm/aichat/values-staging.yaml"
+  expected=$(sed 's/:[^:/@]*@/@/' "$reports/published.txt" | sort -u)
+  deployed=$(helm template aichat "$copy/helm/aichat" -f "$copy/helm/aichat/values-staging.yaml" |
+    sed -n 's/^ *image: *"\{0,1\}\([^"]*aichat-\(backend\|frontend\)[^"]*\)"\{0,1\}$/\1/p' | sort -u)
+  rm -rf "$copy"
+  echo "staging deploys:"
+  echo "$deployed"
+  if [ "$deployed" != "$expected" ]; then
+    echo "expected exactly the published digests:"
+    echo "$expected"
+    return 1
+  fi
+  verify_fn "$(paste -sd, <<<"$deployed")" export --path "$reports/verify-staging"
+}
+
 run version dagger version
 run functions functions_match_readme
 # `dagger functions` only introspects the source; the first call is where the runtime starts the
@@ -94,8 +183,14 @@ run test dagger call test
 run end-to-end dagger call end-to-end export --path "$reports/end-to-end"
 run backend dagger call backend --revision "$revision" with-exec --args node,--version stdout
 run frontend dagger call frontend --revision "$revision" with-exec --args nginx,-v stderr
-run publish dagger call publish --registry "$AICHAT_REGISTRY_FROM_ENGINE/aichat" --tag "$revision"
+run publish publish_signed
 run published published_backend_runs
+run verify verify_fn "$(published_refs)" export --path "$reports/verify"
+run verify-unsigned verify_unsigned
+run verify-retagged verify_retagged
+run verify-wrong-key verify_wrong_key
+run verify-no-sbom verify_no_sbom
+run promote promote_staging
 run manifests dagger call manifests --tag "$revision" export --path "$reports/manifests"
 run policy dagger call policy
 run load-test dagger call load-test --vus 2 --duration 10s export --path "$reports/load-test"

@@ -1,14 +1,20 @@
 import { dag, type Directory } from '@dagger.io/dagger';
 import { execEntrypointAllowingFailure, outcome, WORKDIR } from './base.js';
+import {
+  CHART,
+  conftestArgs,
+  ENVIRONMENTS,
+  environmentNamespace,
+  environmentValues,
+  helmTemplateArgs,
+  KUBERNETES_VERSION,
+  kubeconformArgs,
+  POLICY,
+  schemaLocations,
+} from './chart/checks.js';
 import type { Pipeline, StageResult } from './context.js';
-import { exitCodeGate, type GateResult } from './gates/gate.js';
-import { CHART, KUBERNETES_VERSION } from './lint.js';
-
-/** The environments that have a values file (helm/aichat/values-<env>.yaml). */
-export const ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
-
-/** The chart's image components and the image names `publish` pushes for them. */
-export const CHART_IMAGES = { backend: 'aichat-backend', frontend: 'aichat-frontend' } as const;
+import { combineGates, exitCodeGate } from './gates/gate.js';
+import { IMAGE_NAMES } from './release/references.js';
 
 /**
  * `--set-string` arguments pointing the chart at published images: `tag` for both, and when
@@ -16,7 +22,7 @@ export const CHART_IMAGES = { backend: 'aichat-backend', frontend: 'aichat-front
  */
 export function imageValues(registry: string, tag: string): string[] {
   const sets: string[] = [];
-  for (const [component, image] of Object.entries(CHART_IMAGES)) {
+  for (const [component, image] of Object.entries(IMAGE_NAMES)) {
     if (tag !== '') sets.push(`${component}.image.tag=${tag}`);
     if (registry !== '') {
       const [host, ...path] = registry.replace(/\/+$/, '').split('/');
@@ -39,10 +45,37 @@ export function selectEnvironments(env: string): string[] {
   return wanted;
 }
 
+/** Shell word for `arg`: as it is when it is plain, else single-quoted. */
+export function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
 /**
- * `helm template` of the chart for each environment: one <env>.yaml per environment, with the
- * images set by {@link imageValues}.
+ * The `sh` script rendering each selected environment to /out/<env>.yaml: the shared
+ * {@link helmTemplateArgs} with the environment's namespace and values file, plus the images set
+ * by {@link imageValues}.
  */
+export function renderScript(
+  env: string,
+  tag: string,
+  registry: string,
+  kubernetesVersion: string,
+): string {
+  const extra = imageValues(registry, tag);
+  const commands = selectEnvironments(env).map((e) => {
+    const args = helmTemplateArgs({
+      chart: CHART,
+      namespace: environmentNamespace(e),
+      kubernetesVersion,
+      valuesFiles: [`${CHART}/${environmentValues(e)}`],
+      extra,
+    });
+    return `${['helm', ...args].map(shellWord).join(' ')} > /out/${e}.yaml`;
+  });
+  return ['set -e', 'mkdir -p /out', ...commands].join('\n');
+}
+
+/** `helm template` of the chart for each environment: one <env>.yaml per environment. */
 export function manifestsDirectory(
   p: Pipeline,
   env: string,
@@ -50,51 +83,23 @@ export function manifestsDirectory(
   registry = '',
   kubernetesVersion = KUBERNETES_VERSION,
 ): Directory {
-  const values = imageValues(registry, tag);
-  const sets = values.length === 0 ? '' : ` ${values.join(' ')}`;
-  const commands = selectEnvironments(env).map(
-    (e) =>
-      `helm template aichat ${CHART} --namespace aichat-${e} --kube-version ${kubernetesVersion} ` +
-      `-f ${CHART}/values-${e}.yaml${sets} > /out/${e}.yaml`,
-  );
   return dag
     .container()
     .from(p.images.helm)
     .withEntrypoint([])
     .withDirectory(`${WORKDIR}/helm`, p.source.directory('helm'))
     .withWorkdir(WORKDIR)
-    .withExec(['sh', '-c', ['set -e', 'mkdir -p /out', ...commands].join('\n')])
+    .withExec(['sh', '-c', renderScript(env, tag, registry, kubernetesVersion)])
     .directory('/out');
 }
 
-/** Where `schemas` are mounted for kubeconform, and the file name pattern inside. */
+/** Where `schemas` are mounted for kubeconform. */
 const SCHEMAS_DIR = '/schemas';
-const SCHEMA_FILE = '{{ .ResourceKind }}{{ .KindSuffix }}.json';
 
 /**
- * Where kubeconform finds the CRD schemas (Argo Rollouts, Argo CD, Prometheus operator) when no
- * `schemas` directory is given: the community CRDs catalog, laid out by group and version.
- */
-export const CRD_SCHEMA_LOCATION =
-  'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json';
-
-/**
- * kubeconform's schema locations: `schemas` (a directory of JSON schemas, CRDs included, e.g.
- * those scripts/install-k8s-tools.sh generates) or `schemaLocation` (a URL template, e.g. a
- * mirror) replace the default locations (Kubernetes' own schemas plus {@link CRD_SCHEMA_LOCATION}),
- * so a machine without internet never reaches for them.
- */
-export function schemaLocations(schemaLocation: string, hasSchemas: boolean): string[] {
-  const locations: string[] = [];
-  if (hasSchemas) locations.push(`${SCHEMAS_DIR}/${SCHEMA_FILE}`);
-  if (schemaLocation !== '') locations.push(schemaLocation);
-  return locations.length > 0 ? locations : ['default', CRD_SCHEMA_LOCATION];
-}
-
-/**
- * kubeconform and conftest with helm/policy on the manifests of every environment, as strict as
- * the host's chart checks (helm/scripts/lib/checks.ts): unknown fields, and kinds without a
- * schema, CRDs included, fail.
+ * kubeconform and conftest with helm/policy on the manifests of every environment, with the
+ * arguments the host's chart checks use (dagger/src/chart/checks.ts): unknown fields, and kinds
+ * without a schema, CRDs included, fail.
  */
 export async function policyStage(
   p: Pipeline,
@@ -104,7 +109,8 @@ export async function policyStage(
 ): Promise<StageResult> {
   const manifests = manifestsDirectory(p, 'all', '', '', kubernetesVersion);
   const files = ENVIRONMENTS.map((e) => `/manifests/${e}.yaml`);
-  const locations = schemaLocations(schemaLocation, schemas !== undefined);
+  const schemaDir = schemas ? SCHEMAS_DIR : undefined;
+  const locations = schemaLocations({ schemaDir, schemaLocation });
   const base = dag.container().from(p.images.kubeconform);
   // Both tool images are shell-less: their entrypoints get explicit file lists.
   const kubeconform = execEntrypointAllowingFailure(
@@ -112,39 +118,25 @@ export async function policyStage(
       '/manifests',
       manifests,
     ),
-    [
-      '-strict',
-      '-summary',
-      '-kubernetes-version',
-      kubernetesVersion,
-      ...locations.flatMap((l) => ['-schema-location', l]),
-      ...files,
-    ],
+    kubeconformArgs({ kubernetesVersion, locations, files }),
   );
   const conftest = execEntrypointAllowingFailure(
     dag
       .container()
       .from(p.images.conftest)
       .withDirectory('/manifests', manifests)
-      .withDirectory('/policy', p.source.directory('helm/policy')),
-    // helm/policy keeps each rule in its own package: test them all, not just `main`.
-    ['test', '--no-color', '--all-namespaces', '--policy', '/policy', ...files],
+      .withDirectory('/policy', p.source.directory(POLICY)),
+    conftestArgs({ policyDir: '/policy', files }),
   );
   const [kc, ct] = await Promise.all([outcome(kubeconform), outcome(conftest)]);
-  const parts = [
-    exitCodeGate('kubeconform', kc.exitCode, kc.output),
-    exitCodeGate('conftest', ct.exitCode, ct.output),
-  ];
-  const failed = parts.filter((g) => !g.passed);
-  const gate: GateResult = {
-    name: 'policy',
-    passed: failed.length === 0,
-    summary:
-      failed.length === 0
-        ? 'kubeconform and conftest passed on all environments'
-        : `failed: ${failed.map((g) => g.name).join(', ')}`,
-    findings: failed.flatMap((g) => [`${g.name} (${g.summary})`, ...g.findings]),
-  };
+  const gate = combineGates(
+    'policy',
+    [
+      exitCodeGate('kubeconform', kc.exitCode, kc.output),
+      exitCodeGate('conftest', ct.exitCode, ct.output),
+    ],
+    'kubeconform and conftest passed on all environments',
+  );
   const reports = dag
     .directory()
     .withDirectory('manifests', manifests)

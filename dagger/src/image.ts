@@ -1,6 +1,7 @@
 import { dag, type Container } from '@dagger.io/dagger';
 import { built, WORKDIR } from './base.js';
 import type { Pipeline } from './context.js';
+import { IMAGE_NAMES } from './release/references.js';
 
 /** nginx's server configuration directory in the frontend image. */
 export const NGINX_CONF_D = '/etc/nginx/conf.d';
@@ -63,7 +64,7 @@ export function backendImage(p: Pipeline, revision: string): Container {
       { interval: '10s', timeout: '3s', retries: 3 },
     )
     .withEntrypoint(['node', 'app/dist/bin/server.js']);
-  return labelled(image, 'aichat-backend', revision);
+  return labelled(image, IMAGE_NAMES.backend, revision);
 }
 
 /**
@@ -85,5 +86,5 @@ export function frontendImage(p: Pipeline, revision: string): Container {
       timeout: '3s',
       retries: 3,
     });
-  return labelled(image, 'aichat-frontend', revision);
+  return labelled(image, IMAGE_NAMES.frontend, revision);
 }

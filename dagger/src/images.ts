@@ -17,7 +17,10 @@ interface ToolPin {
 interface Versions {
   node: string;
   kubernetes: string;
-  tools: Record<'helm' | 'kubeconform' | 'conftest' | 'actionlint' | 'k6' | 'trivy', ToolPin>;
+  tools: Record<
+    'helm' | 'kubeconform' | 'conftest' | 'actionlint' | 'k6' | 'trivy' | 'cosign',
+    ToolPin
+  >;
 }
 
 /** Read at load: the runtime copies dagger/ whole, so the file sits next to src/. */
@@ -67,6 +70,8 @@ export const PYTHON_IMAGE =
   'docker.io/library/python:3.12-slim-bookworm@sha256:782412e85d0f0984994c290652577d4018aff08145c85b262bb63dc0c7522254';
 /** actionlint (bundles shellcheck): lints the GitHub Actions workflows. */
 export const ACTIONLINT_IMAGE = toolImage(VERSIONS.tools.actionlint);
+/** cosign: signs the published images and attaches, then verifies, their attestations. */
+export const COSIGN_IMAGE = toolImage(VERSIONS.tools.cosign);
 
 /** schemathesis release installed into the Python image (PyPI). */
 export const SCHEMATHESIS_VERSION = '4.32.5';
@@ -85,6 +90,7 @@ export interface Images {
   k6: string;
   python: string;
   actionlint: string;
+  cosign: string;
 }
 
 /** The pinned defaults, one per role. */
@@ -101,6 +107,7 @@ export const DEFAULT_IMAGES: Readonly<Images> = {
   k6: K6_IMAGE,
   python: PYTHON_IMAGE,
   actionlint: ACTIONLINT_IMAGE,
+  cosign: COSIGN_IMAGE,
 };
 
 /**

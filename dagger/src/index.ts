@@ -5,9 +5,12 @@
  */
 import {
   argument,
+  dag,
+  type Changeset,
   check,
   type Container,
   type Directory,
+  type File,
   func,
   object,
   type Secret,
@@ -20,14 +23,18 @@ import { type Pipeline, SOURCE_IGNORE } from './context.js';
 import { e2eStage } from './e2e.js';
 import { fuzzStage } from './fuzz.js';
 import { enforceGate } from './gates/gate.js';
-import { backendImage, frontendImage } from './image.js';
+import { backendImage, frontendImage, SOURCE_URL } from './image.js';
 import { resolveImages } from './images.js';
-import { KUBERNETES_VERSION, lintStage } from './lint.js';
+import { KUBERNETES_VERSION } from './chart/checks.js';
+import { lintStage } from './lint.js';
 import { loadStage } from './load.js';
+import { promoteChanges } from './promote.js';
 import { publishImages } from './publish.js';
 import { mergeReports, scanImageStage, scanSourceStage } from './scan.js';
+import { sbomFile } from './sign.js';
 import { frontendService } from './stack.js';
 import { testStage } from './test.js';
+import { verifyImages } from './verify.js';
 import { zapStage } from './zap.js';
 
 @object()
@@ -45,6 +52,7 @@ export class Aichat {
   k6Image: string;
   pythonImage: string;
   actionlintImage: string;
+  cosignImage: string;
 
   /**
    * Every image argument left empty takes its pinned default (dagger/src/images.ts; the tools'
@@ -63,6 +71,7 @@ export class Aichat {
    * @param k6Image k6 image for load tests.
    * @param pythonImage Python 3.12 image; schemathesis is installed into it from PyPI.
    * @param actionlintImage actionlint image for the workflow lint.
+   * @param cosignImage cosign image that signs, attests and verifies the published images.
    */
   constructor(
     @argument({ defaultPath: '/', ignore: SOURCE_IGNORE }) source: Directory,
@@ -78,6 +87,7 @@ export class Aichat {
     k6Image = '',
     pythonImage = '',
     actionlintImage = '',
+    cosignImage = '',
   ) {
     this.source = source;
     this.nodeImage = nodeImage;
@@ -92,6 +102,7 @@ export class Aichat {
     this.k6Image = k6Image;
     this.pythonImage = pythonImage;
     this.actionlintImage = actionlintImage;
+    this.cosignImage = cosignImage;
   }
 
   /** The source and resolved images every stage receives. */
@@ -111,6 +122,7 @@ export class Aichat {
         k6: this.k6Image,
         python: this.pythonImage,
         actionlint: this.actionlintImage,
+        cosign: this.cosignImage,
       }),
     };
   }
@@ -275,13 +287,21 @@ export class Aichat {
   }
 
   /**
-   * Build and push aichat-backend and aichat-frontend to `registry` as `tag` and `latest`.
-   * Returns the pushed references with digests.
+   * Build and push aichat-backend and aichat-frontend to `registry` as `tag` and `latest`. With
+   * `signingKey`, each pushed digest is signed with cosign and gets two signed attestations: its
+   * CycloneDX SBOM (Trivy) and the build's SLSA v1 provenance. Returns the pushed references with
+   * digests (the input of `promote` and `verify`).
    *
    * @param registry Image prefix, e.g. ghcr.io/owner or localhost:5000/aichat.
-   * @param tag Tag to push besides latest (the git sha); also the revision label.
+   * @param tag Tag to push besides latest (the git sha); also the revision label and the provenance's revision.
    * @param username Registry user (with password).
    * @param password Registry password or token, as a Secret; omit for a registry without auth.
+   * @param signingKey cosign private key (`cosign generate-key-pair`), as a Secret; omit to push unsigned.
+   * @param signingPassword Password of the signing key, as a Secret; omit for a key without one.
+   * @param insecureRegistry The registry speaks plain HTTP or has an untrusted certificate (a local registry).
+   * @param transparencyLog Also record the signatures in the public Rekor log (needs the internet).
+   * @param sourceUri The source repository, recorded in the provenance.
+   * @param builderId Who ran the build, recorded in the provenance (e.g. the workflow run's URL).
    */
   @func()
   async publish(
@@ -289,8 +309,108 @@ export class Aichat {
     tag: string,
     username = '',
     password?: Secret,
+    signingKey?: Secret,
+    signingPassword?: Secret,
+    insecureRegistry = false,
+    transparencyLog = false,
+    sourceUri = `git+${SOURCE_URL}`,
+    builderId = 'dagger call publish',
   ): Promise<string[]> {
-    return publishImages(this.pipeline(), registry, tag, username, password);
+    return publishImages(this.pipeline(), {
+      registry,
+      tag,
+      access: { insecure: insecureRegistry, username, password, transparencyLog },
+      signing: signingKey ? { key: signingKey, password: signingPassword } : undefined,
+      sourceUri,
+      builderId,
+    });
+  }
+
+  /**
+   * The CycloneDX SBOM (Trivy) of `image`, or of both aichat images: sbom-<name>.cdx.json each.
+   * `publish` attaches the same document to each image it signs.
+   *
+   * @param image Image to describe instead of aichat's own.
+   */
+  @func()
+  sbom(image?: Container): Directory {
+    const p = this.pipeline();
+    const targets: [string, Container][] = image
+      ? [['image', image]]
+      : [
+          ['aichat-backend', backendImage(p, 'sbom')],
+          ['aichat-frontend', frontendImage(p, 'sbom')],
+        ];
+    let dir = dag.directory();
+    for (const [name, c] of targets) dir = dir.withFile(`sbom-${name}.cdx.json`, sbomFile(p, c));
+    return dir;
+  }
+
+  /**
+   * Verify published images before anything deploys them: each must carry a cosign signature by
+   * `publicKey`, a signed CycloneDX SBOM attestation and a signed SLSA provenance attestation.
+   * Fails naming the image and the reason (unsigned, wrong key, missing SBOM or provenance);
+   * returns verify.md with each attestation's type and size, and cosign's outputs.
+   *
+   * @param images Image references (by digest, or by tag: a tag is resolved by the registry now).
+   * @param publicKey The cosign public key (cosign.pub) the images must be signed with.
+   * @param insecureRegistry The registry speaks plain HTTP or has an untrusted certificate (a local registry).
+   * @param transparencyLog Also require the signatures to be in the public Rekor log (needs the internet).
+   * @param username Registry user (with password).
+   * @param password Registry password or token, as a Secret.
+   * @param failOnGate Fail when a check fails (true) or always return the report (false).
+   */
+  @func()
+  async verify(
+    images: string[],
+    publicKey: File,
+    insecureRegistry = false,
+    transparencyLog = false,
+    username = '',
+    password?: Secret,
+    failOnGate = true,
+  ): Promise<Directory> {
+    const result = await verifyImages(this.pipeline(), images, publicKey, {
+      insecure: insecureRegistry,
+      transparencyLog,
+      username,
+      password,
+    });
+    if (failOnGate && result.failure !== null) throw new Error(result.failure);
+    return result.reports;
+  }
+
+  /**
+   * Promote a published build to an environment, as code: a Changeset writing each image's
+   * registry, repository, tag and digest into helm/aichat/values-<env>.yaml, so the chart deploys
+   * `image@digest`, exactly what was signed. With `publicKey`, the images must pass `verify` first.
+   * Apply it with `… export --path .` (or `dagger call -y promote …`) and propose it as a commit or
+   * pull request.
+   *
+   * @param env dev, staging or production.
+   * @param images Both images: the references `publish` printed, or `<image>:<tag>` references,
+   *   which are resolved to the digests their tags point at now.
+   * @param publicKey cosign public key the images must be signed with (verified before promoting).
+   * @param insecureRegistry The registry speaks plain HTTP or has an untrusted certificate (a local registry).
+   * @param username Registry user (with password), for verifying.
+   * @param password Registry password or token, as a Secret, for verifying.
+   */
+  @func()
+  async promote(
+    env: string,
+    images: string[],
+    publicKey?: File,
+    insecureRegistry = false,
+    username = '',
+    password?: Secret,
+  ): Promise<Changeset> {
+    const access = { insecure: insecureRegistry, transparencyLog: false, username, password };
+    return promoteChanges(
+      this.pipeline(),
+      env,
+      images,
+      publicKey ? { publicKey, access } : undefined,
+    );
   }
 
   /**

@@ -1,7 +1,7 @@
 import { dag, type Container, type Directory } from '@dagger.io/dagger';
-import { outcome, runAllowingFailure } from './base.js';
 import type { Pipeline, StageResult } from './context.js';
-import { type GateResult, parseThreshold } from './gates/gate.js';
+import { parseThreshold } from './gates/gate.js';
+import { runGate } from './gates/run.js';
 import { gateTrivy, parseTrivyJson } from './gates/trivy.js';
 
 /**
@@ -22,7 +22,7 @@ export function imageScanFlags(scanners: string): string {
 }
 
 /** Trivy's flags for machines without internet: use what the image and cache already hold. */
-const OFFLINE_FLAGS = '--skip-db-update --skip-java-db-update --skip-check-update';
+export const OFFLINE_FLAGS = ['--skip-db-update', '--skip-java-db-update', '--skip-check-update'];
 
 /**
  * Paths the source scan leaves out, each on purpose: the policy fixtures' `fail.yaml` files are
@@ -34,8 +34,8 @@ export const SOURCE_SCAN_SKIP_DIRS = ['helm/policy/fixtures', '.ci/engine/images
 /** Findings accepted on purpose, each with its reason (in the repository, next to dagger.json). */
 export const IGNORE_FILE = '.trivyignore.yaml';
 
-/** Trivy with its database cache volume; `target` is mounted at /target. */
-function trivy(p: Pipeline): Container {
+/** Trivy with its database cache volume. */
+export function trivy(p: Pipeline): Container {
   return dag
     .container()
     .from(p.images.trivy)
@@ -61,24 +61,21 @@ async function trivyReport(
     `${command} --format json --output /out/${name}.json --exit-code 0`,
     `trivy convert --format sarif --output /out/${name}.sarif /out/${name}.json`,
   ].join('\n');
-  const run = runAllowingFailure(container, script);
-  const { exitCode, output } = await outcome(run);
-  let gate: GateResult;
-  if (exitCode !== 0) {
-    gate = {
-      name,
-      passed: false,
-      summary: `trivy failed (exit ${exitCode})`,
-      findings: output.trim().split('\n').slice(-10),
-    };
-  } else {
-    gate = gateTrivy(
-      name,
-      parseTrivyJson(await run.file(`/out/${name}.json`).contents()),
-      threshold,
-    );
-  }
-  return { gate, reports: run.directory('/out').withNewFile(`${name}.log`, output) };
+  return runGate(container, script, {
+    name,
+    judge: async (run, { exitCode }) => {
+      // A failed run may leave a partial JSON behind: the exit code decides first.
+      if (exitCode !== 0) throw new Error(`trivy failed (exit ${exitCode})`);
+      return gateTrivy(
+        name,
+        parseTrivyJson(await run.file(`/out/${name}.json`).contents()),
+        threshold,
+      );
+    },
+    missing: '',
+    reports: '/out',
+    log: `${name}.log`,
+  });
 }
 
 /**
@@ -91,7 +88,7 @@ export function scanSourceStage(
   scanners: string,
   offline: boolean,
 ): Promise<StageResult> {
-  const flags = offline ? ` ${OFFLINE_FLAGS}` : '';
+  const flags = offline ? ` ${OFFLINE_FLAGS.join(' ')}` : '';
   const skip = SOURCE_SCAN_SKIP_DIRS.map((d) => ` --skip-dirs /target/${d}`).join('');
   const container = trivy(p).withDirectory('/target', p.source);
   return trivyReport(
@@ -111,7 +108,7 @@ export function scanImageStage(
   scanners: string,
   offline: boolean,
 ): Promise<StageResult> {
-  const flags = offline ? ` ${OFFLINE_FLAGS}` : '';
+  const flags = offline ? ` ${OFFLINE_FLAGS.join(' ')}` : '';
   const container = trivy(p).withFile('/target/image.tar', image.asTarball());
   return trivyReport(
     name,

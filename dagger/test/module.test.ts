@@ -32,7 +32,42 @@ const EXPECTED: Record<string, [string, Record<string, string>]> = {
   frontend: ['Container', { revision: 'String' }],
   publish: [
     '[String]',
-    { registry: 'String', tag: 'String', username: 'String', password: 'Secret' },
+    {
+      registry: 'String',
+      tag: 'String',
+      username: 'String',
+      password: 'Secret',
+      'signing-key': 'Secret',
+      'signing-password': 'Secret',
+      'insecure-registry': 'Boolean',
+      'transparency-log': 'Boolean',
+      'source-uri': 'String',
+      'builder-id': 'String',
+    },
+  ],
+  sbom: ['Directory', { image: 'Container' }],
+  verify: [
+    'Directory',
+    {
+      images: '[String]',
+      'public-key': 'File',
+      'insecure-registry': 'Boolean',
+      'transparency-log': 'Boolean',
+      username: 'String',
+      password: 'Secret',
+      'fail-on-gate': 'Boolean',
+    },
+  ],
+  promote: [
+    'Changeset',
+    {
+      env: 'String',
+      images: '[String]',
+      'public-key': 'File',
+      'insecure-registry': 'Boolean',
+      username: 'String',
+      password: 'Secret',
+    },
   ],
   manifests: ['Directory', { env: 'String', tag: 'String', registry: 'String' }],
   policy: [
@@ -102,10 +137,15 @@ describe('dagger module, as the engine loads it (dagger/ alone, from its lockfil
     }
   });
 
-  it('needs no argument to call any function but publish (defaults or optional)', () => {
+  it('needs no argument but where to publish, what to verify and what to promote', () => {
+    const needs: Record<string, string[]> = {
+      publish: ['registry', 'tag'],
+      verify: ['images', 'public-key'],
+      promote: ['env', 'images'],
+    };
     for (const f of mod.functions) {
       const required = f.arguments.filter((a) => !a.optional && a.default === undefined);
-      const expected = f.cliName === 'publish' ? ['registry', 'tag'] : [];
+      const expected = needs[f.cliName] ?? [];
       assert.deepEqual(
         required.map((a) => a.cliName),
         expected,

@@ -57,7 +57,7 @@ describe('GitHub workflows (thin: every step calls the Dagger module)', function
         assert.equal(step.run, undefined, `${file}: a run step puts logic in YAML`);
         assert.match(
           step.uses ?? '',
-          /^(actions\/checkout|actions\/upload-artifact|dagger\/dagger-for-github)@v\d+$/,
+          /^(actions\/checkout|actions\/upload-artifact|dagger\/dagger-for-github|peter-evans\/create-pull-request)@v\d+$/,
           file,
         );
       }
@@ -99,15 +99,25 @@ describe('GitHub workflows (thin: every step calls the Dagger module)', function
     for (const fn of ['scan-source', 'audit', 'zap']) assert.ok(called.includes(fn), fn);
   });
 
-  it('releases from main to GHCR with GITHUB_TOKEN only as a Secret, then renders manifests', () => {
+  it('releases signed images from main and develop, verifies them and proposes their promotion by digest', () => {
     const release = load('release.yml');
-    assert.deepEqual(release.on, { push: { branches: ['main'] } });
+    assert.deepEqual(release.on, { push: { branches: ['main', 'develop'] } });
     assert.equal(release.permissions?.packages, 'write');
-    const publish = steps(release).find((s) => daggerCall(s).fn === 'publish');
+    const byFn = (fn: string) => steps(release).find((s) => daggerCall(s).fn === fn);
+    const publish = byFn('publish');
     assert.ok(publish);
     assert.match(publish.with?.args ?? '', /--registry ghcr\.io\//);
     assert.match(publish.with?.args ?? '', /--password env:\/\/REGISTRY_TOKEN/);
+    assert.match(publish.with?.args ?? '', /--signing-key env:\/\/COSIGN_PRIVATE_KEY/);
     assert.equal(publish.env?.REGISTRY_TOKEN, '${{ secrets.GITHUB_TOKEN }}');
-    assert.ok(steps(release).some((s) => daggerCall(s).fn === 'manifests'));
+    assert.equal(publish.env?.COSIGN_PRIVATE_KEY, '${{ secrets.COSIGN_PRIVATE_KEY }}');
+    // verify and promote check against the key the admission policy trusts.
+    for (const fn of ['verify', 'promote']) {
+      assert.match(byFn(fn)?.with?.args ?? '', /--public-key helm\/argocd\/cosign\.pub/, fn);
+    }
+    const order = steps(release).map((s) => daggerCall(s).fn || s.uses);
+    assert.ok(order.indexOf('publish') < order.indexOf('verify'));
+    assert.ok(order.indexOf('verify') < order.indexOf('promote'));
+    assert.ok(steps(release).some((s) => s.uses?.startsWith('peter-evans/create-pull-request@')));
   });
 });

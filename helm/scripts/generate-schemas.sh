@@ -15,7 +15,7 @@ source "$here/versions.env"
 root="${KUBECONFORM_SCHEMA_DIR:-$repo/.ci/cache/kubeconform}"
 # kubeconform's own layout: <root>/v<version>-standalone-strict/<kind><suffix>.json
 out="$root/v$K8S_VERSION-standalone-strict"
-stamp="k8s=$K8S_VERSION rollouts=$ARGO_ROLLOUTS_VERSION argocd=$ARGO_CD_VERSION prom=$PROMETHEUS_OPERATOR_VERSION gen=$(cat "$here/schemas/convert.ts" "$here/schemas/generate.ts" "$here/generate-schemas.sh" | aichat_sha256 | cut -c1-16)"
+stamp="k8s=$K8S_VERSION rollouts=$ARGO_ROLLOUTS_VERSION argocd=$ARGO_CD_VERSION prom=$PROMETHEUS_OPERATOR_VERSION kyverno=$KYVERNO_VERSION gen=$(cat "$here/schemas/convert.ts" "$here/schemas/generate.ts" "$here/generate-schemas.sh" | aichat_sha256 | cut -c1-16)"
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ]; then
   [ "${1:-}" = --check ] || echo "kubeconform schemas: up to date in $out"
   exit 0
@@ -34,6 +34,7 @@ rollouts="$(moddir "github.com/argoproj/argo-rollouts@$ARGO_ROLLOUTS_VERSION")"
 argocd="$(moddir "github.com/argoproj/argo-cd/v3@$ARGO_CD_VERSION")"
 prom="$(moddir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")"
 pcrd="$prom/example/prometheus-operator-crd"
+kyverno="$(moddir "github.com/kyverno/kyverno@$KYVERNO_VERSION")"
 
 crds=(
   "$rollouts/manifests/crds/rollout-crd.yaml"
@@ -44,6 +45,8 @@ crds=(
   "$pcrd/monitoring.coreos.com_servicemonitors.yaml"
   "$pcrd/monitoring.coreos.com_prometheusrules.yaml"
   "$pcrd/monitoring.coreos.com_prometheuses.yaml"
+  # The image admission policy in helm/argocd (kyverno.io/v1 ClusterPolicy with verifyImages).
+  "$kyverno/config/crds/kyverno/kyverno.io_clusterpolicies.yaml"
 )
 rm -rf "$out"
 (cd "$repo" && npx --no-install tsx helm/scripts/schemas/generate.ts --out "$out" \

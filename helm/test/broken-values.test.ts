@@ -56,6 +56,8 @@ describe('helm checks fail on broken values', function () {
     const conftestStage = result.stages.find((s) => s.stage === 'conftest');
     assert.equal(conftestStage?.ok, false);
     assert.match(conftestStage!.output, /\[no-latest-tag\] Rollout\/aichat-backend/);
+    // The tag renders only because the fixture also lifts requireDigest: production_digest sees it.
+    assert.match(conftestStage!.output, /\[production-digest\] Rollout\/aichat-backend/);
   });
 
   it('the same latest tag is allowed in dev', async () => {

@@ -27,12 +27,12 @@ describe('helm matrix: lint --strict, template, kubeconform -strict, conftest', 
     }
   }
 
-  it('Argo CD Application and AppProject manifests validate against the argo-cd CRDs', async () => {
+  it('Argo CD Applications, AppProject and the Kyverno policy validate against their CRDs', async () => {
     const files = readdirSync(ARGOCD_DIR).filter((f) => f.endsWith('.yaml'));
-    assert.equal(files.length, 3);
+    assert.equal(files.length, 4);
     const yaml = files.map((f) => readFileSync(join(ARGOCD_DIR, f), 'utf8')).join('\n---\n');
     const result = await kubeconform(yaml);
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /Valid: 3, Invalid: 0, Errors: 0, Skipped: 0/);
+    assert.match(result.stdout, /Valid: 4, Invalid: 0, Errors: 0, Skipped: 0/);
   });
 });

@@ -22,6 +22,7 @@ describe('helm policies: each Rego policy against its passing and failing fixtur
       'no_privileged',
       'no_host_path',
       'production_tls',
+      'production_digest',
       'probes',
     ]) {
       assert.ok(policies.includes(required), `policy ${required}`);

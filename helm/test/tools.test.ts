@@ -37,7 +37,12 @@ describe('helm tools: pinned and present', () => {
     const versions = readVersions();
     assert.match(KUBE_VERSION, /^1\.\d+\.\d+$/);
     assert.equal(versions.K8S_VERSION, undefined, 'K8S_VERSION belongs to dagger/versions.json');
-    for (const key of ['ARGO_ROLLOUTS_VERSION', 'ARGO_CD_VERSION', 'PROMETHEUS_OPERATOR_VERSION']) {
+    for (const key of [
+      'ARGO_ROLLOUTS_VERSION',
+      'ARGO_CD_VERSION',
+      'PROMETHEUS_OPERATOR_VERSION',
+      'KYVERNO_VERSION',
+    ]) {
       assert.match(versions[key] ?? '', /^v\d+\.\d+\.\d+$/, key);
     }
   });

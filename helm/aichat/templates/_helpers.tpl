@@ -57,15 +57,20 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
 {{/*
-aichat.image: "registry/repository:tag" of an image block; the tag defaults to the appVersion.
+aichat.image: the image reference of an image block. With a digest (`sha256:<64 hex>`, written by
+the pipeline's `promote`) it is "registry/repository@digest" and the tag is ignored, so what runs
+is exactly what was signed; otherwise "registry/repository:tag", the tag defaulting to the appVersion.
 Call with (dict "ctx" $ "image" .Values.backend.image).
 */}}
 {{- define "aichat.image" -}}
-{{- $tag := default .ctx.Chart.AppVersion .image.tag }}
+{{- $name := .image.repository }}
 {{- if .image.registry }}
-{{- printf "%s/%s:%s" .image.registry .image.repository $tag }}
+{{- $name = printf "%s/%s" .image.registry .image.repository }}
+{{- end }}
+{{- if .image.digest }}
+{{- printf "%s@%s" $name .image.digest }}
 {{- else }}
-{{- printf "%s:%s" .image.repository $tag }}
+{{- printf "%s:%s" $name (default .ctx.Chart.AppVersion .image.tag) }}
 {{- end }}
 {{- end }}
 

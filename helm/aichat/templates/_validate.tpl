@@ -20,6 +20,9 @@ express. Called once from templates/validate.yaml (NOTES.txt is not rendered by 
 {{- end }}
 {{- range $component := list "backend" "frontend" }}
 {{- $c := index $v $component }}
+{{- if and $v.requireDigest (not $c.image.digest) }}
+{{- $errors = append $errors (printf "%s.image.digest is required: %s deploys signed digests only (requireDigest), never tags; run the pipeline's `promote --env %s`, which writes the published digests into values-%s.yaml" $component $v.environment $v.environment $v.environment) }}
+{{- end }}
 {{- if and $c.autoscaling.enabled (lt (int $c.autoscaling.maxReplicas) (int $c.replicaCount)) }}
 {{- $errors = append $errors (printf "%s.autoscaling.maxReplicas (%v) is below %s.replicaCount (%v)" $component $c.autoscaling.maxReplicas $component $c.replicaCount) }}
 {{- end }}
