@@ -1,5 +1,5 @@
 import type { Directory } from '@dagger.io/dagger';
-import type { GateResult } from './gates/gate.js';
+import { enforceGate, type GateResult } from './gates/gate.js';
 import type { Images } from './images.js';
 
 /** What every stage receives: the repository source and the images to run it with. */
@@ -34,4 +34,13 @@ export const SOURCE_IGNORE = [
 export interface StageResult {
   gate: GateResult;
   reports: Directory;
+}
+
+/**
+ * A report-returning function's result: the reports, after failing on the gate unless the caller
+ * asked for the reports whatever the gate (`--fail-on-gate=false`).
+ */
+export function gatedReports(result: StageResult, failOnGate: boolean): Directory {
+  if (failOnGate) enforceGate(result.gate);
+  return result.reports;
 }

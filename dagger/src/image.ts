@@ -88,3 +88,11 @@ export function frontendImage(p: Pipeline, revision: string): Container {
     });
   return labelled(image, IMAGE_NAMES.frontend, revision);
 }
+
+/** Both images aichat ships, by published name: what scan-image and sbom look at by default. */
+export function shippedImages(p: Pipeline, revision: string): [string, Container][] {
+  return [
+    [IMAGE_NAMES.backend, backendImage(p, revision)],
+    [IMAGE_NAMES.frontend, frontendImage(p, revision)],
+  ];
+}

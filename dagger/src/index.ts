@@ -19,12 +19,12 @@ import {
 import { auditStage } from './audit.js';
 import { manifestsDirectory, policyStage } from './chart.js';
 import { ciFailure, ciStage } from './ci.js';
-import { type Pipeline, SOURCE_IGNORE } from './context.js';
+import { gatedReports, type Pipeline, SOURCE_IGNORE } from './context.js';
 import { e2eStage } from './e2e.js';
 import { fuzzStage } from './fuzz.js';
 import { enforceGate } from './gates/gate.js';
-import { backendImage, frontendImage, SOURCE_URL } from './image.js';
-import { resolveImages } from './images.js';
+import { backendImage, frontendImage, shippedImages, SOURCE_URL } from './image.js';
+import { type Images, resolveImages } from './images.js';
 import { KUBERNETES_VERSION } from './chart/checks.js';
 import { lintStage } from './lint.js';
 import { loadStage } from './load.js';
@@ -40,19 +40,8 @@ import { zapStage } from './zap.js';
 @object()
 export class Aichat {
   source: Directory;
-  nodeImage: string;
-  postgresImage: string;
-  redisImage: string;
-  nginxImage: string;
-  helmImage: string;
-  kubeconformImage: string;
-  conftestImage: string;
-  trivyImage: string;
-  zapImage: string;
-  k6Image: string;
-  pythonImage: string;
-  actionlintImage: string;
-  cosignImage: string;
+  /** The images by role after the constructor's overrides (JSON of {@link Images}). */
+  images: string;
 
   /**
    * Every image argument left empty takes its pinned default (dagger/src/images.ts; the tools'
@@ -90,41 +79,29 @@ export class Aichat {
     cosignImage = '',
   ) {
     this.source = source;
-    this.nodeImage = nodeImage;
-    this.postgresImage = postgresImage;
-    this.redisImage = redisImage;
-    this.nginxImage = nginxImage;
-    this.helmImage = helmImage;
-    this.kubeconformImage = kubeconformImage;
-    this.conftestImage = conftestImage;
-    this.trivyImage = trivyImage;
-    this.zapImage = zapImage;
-    this.k6Image = k6Image;
-    this.pythonImage = pythonImage;
-    this.actionlintImage = actionlintImage;
-    this.cosignImage = cosignImage;
+    // Held once, by role: the object's state is serialized between calls, so as a JSON string.
+    this.images = JSON.stringify(
+      resolveImages({
+        node: nodeImage,
+        postgres: postgresImage,
+        redis: redisImage,
+        nginx: nginxImage,
+        helm: helmImage,
+        kubeconform: kubeconformImage,
+        conftest: conftestImage,
+        trivy: trivyImage,
+        zap: zapImage,
+        k6: k6Image,
+        python: pythonImage,
+        actionlint: actionlintImage,
+        cosign: cosignImage,
+      }),
+    );
   }
 
   /** The source and resolved images every stage receives. */
   private pipeline(): Pipeline {
-    return {
-      source: this.source,
-      images: resolveImages({
-        node: this.nodeImage,
-        postgres: this.postgresImage,
-        redis: this.redisImage,
-        nginx: this.nginxImage,
-        helm: this.helmImage,
-        kubeconform: this.kubeconformImage,
-        conftest: this.conftestImage,
-        trivy: this.trivyImage,
-        zap: this.zapImage,
-        k6: this.k6Image,
-        python: this.pythonImage,
-        actionlint: this.actionlintImage,
-        cosign: this.cosignImage,
-      }),
-    };
+    return { source: this.source, images: JSON.parse(this.images) as Images };
   }
 
   /**
@@ -166,9 +143,7 @@ export class Aichat {
    */
   @func()
   async endToEnd(failOnGate = true): Promise<Directory> {
-    const result = await e2eStage(this.pipeline());
-    if (failOnGate) enforceGate(result.gate);
-    return result.reports;
+    return gatedReports(await e2eStage(this.pipeline()), failOnGate);
   }
 
   /**
@@ -200,9 +175,10 @@ export class Aichat {
     offline = false,
     failOnGate = true,
   ): Promise<Directory> {
-    const result = await scanSourceStage(this.pipeline(), severity, scanners, offline);
-    if (failOnGate) enforceGate(result.gate);
-    return result.reports;
+    return gatedReports(
+      await scanSourceStage(this.pipeline(), severity, scanners, offline),
+      failOnGate,
+    );
   }
 
   /**
@@ -227,10 +203,7 @@ export class Aichat {
     const p = this.pipeline();
     const targets: [string, Container][] = image
       ? [['scan-image', image]]
-      : [
-          ['scan-image-backend', backendImage(p, 'scan')],
-          ['scan-image-frontend', frontendImage(p, 'scan')],
-        ];
+      : shippedImages(p, 'scan').map(([name, c]) => [name.replace('aichat-', 'scan-image-'), c]);
     const results = await Promise.all(
       targets.map(([name, c]) => scanImageStage(p, name, c, severity, scanners, offline)),
     );
@@ -247,9 +220,7 @@ export class Aichat {
    */
   @func()
   async zap(failOnGate = true): Promise<Directory> {
-    const result = await zapStage(this.pipeline());
-    if (failOnGate) enforceGate(result.gate);
-    return result.reports;
+    return gatedReports(await zapStage(this.pipeline()), failOnGate);
   }
 
   /**
@@ -335,12 +306,7 @@ export class Aichat {
   @func()
   sbom(image?: Container): Directory {
     const p = this.pipeline();
-    const targets: [string, Container][] = image
-      ? [['image', image]]
-      : [
-          ['aichat-backend', backendImage(p, 'sbom')],
-          ['aichat-frontend', frontendImage(p, 'sbom')],
-        ];
+    const targets = image ? [['image', image] as const] : shippedImages(p, 'sbom');
     let dir = dag.directory();
     for (const [name, c] of targets) dir = dir.withFile(`sbom-${name}.cdx.json`, sbomFile(p, c));
     return dir;
@@ -459,9 +425,7 @@ export class Aichat {
     target?: Service,
     failOnGate = true,
   ): Promise<Directory> {
-    const result = await loadStage(this.pipeline(), vus, duration, target);
-    if (failOnGate) enforceGate(result.gate);
-    return result.reports;
+    return gatedReports(await loadStage(this.pipeline(), vus, duration, target), failOnGate);
   }
 
   /**
