@@ -85,7 +85,6 @@ published_backend_runs() {
 # A key pair for this run (the release key's private half lives in the CI secrets), and another
 # one whose signatures `verify` must refuse.
 keys=$(mktemp -d)
-trap 'rm -rf "$keys"; rm -f .env; if [ -e .env.aichat-saved ]; then mv .env.aichat-saved .env; fi' EXIT
 export COSIGN_PASSWORD="run-$$-$RANDOM$RANDOM"
 (cd "$keys" && "${COSIGN:?}" generate-key-pair >/dev/null 2>&1)
 mkdir "$keys/other" && (cd "$keys/other" && COSIGN_PASSWORD=other "$COSIGN" generate-key-pair >/dev/null 2>&1)
@@ -145,27 +144,42 @@ verify_no_sbom() {
     refused 'sbom: no CycloneDX SBOM attestation' verify_fn "$engine_registry/no-sbom:$revision"
 }
 
-# promote's Changeset, applied to a copy of the repository: the copy's staging manifests must
-# reference exactly the published digests, and verify must accept what they reference.
-promote_staging() {
-  local copy expected deployed
-  copy=$(mktemp -d)
-  git archive HEAD | tar -x -C "$copy"
-  dagger call promote --env staging --images "$(published_refs)" --public-key "$keys/cosign.pub" \
-    --insecure-registry export --path "$copy" || return 1
-  diff -u helm/aichat/values-staging.yaml "$copy/helm/aichat/values-staging.yaml"
+# promote's Changeset, applied to a copy of the repository: the copy's manifests must reference
+# exactly the published digests, and verify must accept what they reference.
+copy=$(mktemp -d)
+trap 'rm -rf "$keys" "$copy"; rm -f .env; if [ -e .env.aichat-saved ]; then mv .env.aichat-saved .env; fi' EXIT
+
+# deploys_published ENV: the images ENV's manifests (rendered from the copy) are those published.
+deploys_published() {
+  local expected deployed
   expected=$(sed 's/:[^:/@]*@/@/' "$reports/published.txt" | sort -u)
-  deployed=$(helm template aichat "$copy/helm/aichat" -f "$copy/helm/aichat/values-staging.yaml" |
+  deployed=$(helm template aichat "$copy/helm/aichat" -f "$copy/helm/aichat/values-$1.yaml" |
     sed -n 's/^ *image: *"\{0,1\}\([^"]*aichat-\(backend\|frontend\)[^"]*\)"\{0,1\}$/\1/p' | sort -u)
-  rm -rf "$copy"
-  echo "staging deploys:"
+  echo "$1 deploys:"
   echo "$deployed"
   if [ "$deployed" != "$expected" ]; then
     echo "expected exactly the published digests:"
     echo "$expected"
     return 1
   fi
-  verify_fn "$(paste -sd, <<<"$deployed")" export --path "$reports/verify-staging"
+  verify_fn "$(paste -sd, <<<"$deployed")" export --path "$reports/verify-$1"
+}
+
+promote_staging() {
+  git archive HEAD | tar -x -C "$copy" && cp .env "$copy/.env"
+  dagger call promote --env staging --images "$(published_refs)" --public-key "$keys/cosign.pub" \
+    --insecure-registry export --path "$copy" || return 1
+  diff -u helm/aichat/values-staging.yaml "$copy/helm/aichat/values-staging.yaml"
+  deploys_published staging
+}
+
+# main after staging: production gets exactly staging's digests (the module run from the copy,
+# whose values-staging.yaml the previous step changed).
+promote_production() {
+  (cd "$copy" && dagger call promote --env production --from-env staging \
+    --public-key "$keys/cosign.pub" --insecure-registry export --path .) || return 1
+  diff -u helm/aichat/values-production.yaml "$copy/helm/aichat/values-production.yaml"
+  deploys_published production
 }
 
 run version dagger version
@@ -191,6 +205,7 @@ run verify-retagged verify_retagged
 run verify-wrong-key verify_wrong_key
 run verify-no-sbom verify_no_sbom
 run promote promote_staging
+run promote-production promote_production
 run manifests dagger call manifests --tag "$revision" export --path "$reports/manifests"
 run policy dagger call policy
 run load-test dagger call load-test --vus 2 --duration 10s export --path "$reports/load-test"

@@ -347,15 +347,17 @@ export class Aichat {
   }
 
   /**
-   * Promote a published build to an environment, as code: a Changeset writing each image's
-   * registry, repository, tag and digest into helm/aichat/values-<env>.yaml, so the chart deploys
-   * `image@digest`, exactly what was signed. With `publicKey`, the images must pass `verify` first.
-   * Apply it with `… export --path .` (or `dagger call -y promote …`) and propose it as a commit or
-   * pull request.
+   * Promote a build to an environment, as code: a Changeset writing each image's registry,
+   * repository, tag and digest into helm/aichat/values-<env>.yaml, so the chart deploys
+   * `image@digest`, exactly what was signed. The build is `images` (what `publish` printed) or the
+   * one `fromEnv` deploys (staging's digests to production). With `publicKey` the images must pass
+   * `verify` first. Apply it with `… export --path .` (or `dagger call -y promote …`) and propose
+   * it as a commit or pull request.
    *
    * @param env dev, staging or production.
    * @param images Both images: the references `publish` printed, or `<image>:<tag>` references,
    *   which are resolved to the digests their tags point at now.
+   * @param fromEnv Promote what this environment deploys (its values file's digests) instead of `images`.
    * @param publicKey cosign public key the images must be signed with (verified before promoting).
    * @param insecureRegistry The registry speaks plain HTTP or has an untrusted certificate (a local registry).
    * @param username Registry user (with password), for verifying.
@@ -364,7 +366,8 @@ export class Aichat {
   @func()
   async promote(
     env: string,
-    images: string[],
+    images: string[] = [],
+    fromEnv = '',
     publicKey?: File,
     insecureRegistry = false,
     username = '',
@@ -375,6 +378,7 @@ export class Aichat {
       this.pipeline(),
       env,
       images,
+      fromEnv,
       publicKey ? { publicKey, access } : undefined,
     );
   }

@@ -63,6 +63,7 @@ const EXPECTED: Record<string, [string, Record<string, string>]> = {
     {
       env: 'String',
       images: '[String]',
+      'from-env': 'String',
       'public-key': 'File',
       'insecure-registry': 'Boolean',
       username: 'String',
@@ -137,11 +138,11 @@ describe('dagger module, as the engine loads it (dagger/ alone, from its lockfil
     }
   });
 
-  it('needs no argument but where to publish, what to verify and what to promote', () => {
+  it('needs no argument but where to publish, what to verify and where to promote', () => {
     const needs: Record<string, string[]> = {
       publish: ['registry', 'tag'],
       verify: ['images', 'public-key'],
-      promote: ['env', 'images'],
+      promote: ['env'],
     };
     for (const f of mod.functions) {
       const required = f.arguments.filter((a) => !a.optional && a.default === undefined);

@@ -12,7 +12,7 @@ import {
   pinnedReference,
   publishedImages,
 } from '../src/release/references.js';
-import { setImages, splitRegistry, valuesFile } from '../src/release/values.js';
+import { deployedImages, setImages, splitRegistry, valuesFile } from '../src/release/values.js';
 import { attestationSummary, failureReason, verifyFailure } from '../src/release/verify-gate.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -100,6 +100,22 @@ describe('release: promote writes the published images into a values file', () =
     assert.match(after, new RegExp(`digest: "?${D1}"?`));
     assert.match(after, /registry: aichat-registry:5000/);
     assert.match(after, /repository: aichat\/aichat-frontend/);
+  });
+
+  it('reads back what an environment deploys, chart defaults under its values file', () => {
+    const defaults = readFileSync(join(repo, 'helm', 'aichat', 'values.yaml'), 'utf8');
+    const staging = setImages('environment: staging\n', publishedImages(PUBLISHED));
+    assert.deepEqual(deployedImages([defaults, staging]), [
+      `aichat-registry:5000/aichat/aichat-backend:4f2c1a@${D1}`,
+      `aichat-registry:5000/aichat/aichat-frontend:4f2c1a@${D2}`,
+    ]);
+    // Only a digest set in the file: registry and repository come from the chart's defaults.
+    const digestOnly = `backend:\n  image:\n    digest: ${D1}\nfrontend:\n  image:\n    digest: ${D2}\n`;
+    assert.deepEqual(deployedImages([defaults, digestOnly]), [
+      `ghcr.io/aichat/aichat-backend@${D1}`,
+      `ghcr.io/aichat/aichat-frontend@${D2}`,
+    ]);
+    assert.throws(() => deployedImages([defaults]), /backend.image.digest is not set/);
   });
 
   it('renders production manifests that reference exactly the promoted digests (helm template on a copy)', function () {

@@ -115,9 +115,19 @@ describe('GitHub workflows (thin: every step calls the Dagger module)', function
     for (const fn of ['verify', 'promote']) {
       assert.match(byFn(fn)?.with?.args ?? '', /--public-key helm\/argocd\/cosign\.pub/, fn);
     }
-    const order = steps(release).map((s) => daggerCall(s).fn || s.uses);
-    assert.ok(order.indexOf('publish') < order.indexOf('verify'));
-    assert.ok(order.indexOf('verify') < order.indexOf('promote'));
+    // develop: publish, verify, then promote to staging; main: staging's digests to production.
+    const fns = (job: string) => (release.jobs[job]?.steps ?? []).map((s) => daggerCall(s).fn);
+    assert.deepEqual(fns('staging').filter(Boolean), ['publish', 'verify', 'promote']);
+    assert.match(
+      release.jobs.staging?.steps.find((s) => daggerCall(s).fn === 'promote')?.with?.args ?? '',
+      /--env staging/,
+    );
+    const production = release.jobs.production?.steps.find((s) => daggerCall(s).fn === 'promote');
+    assert.match(production?.with?.args ?? '', /--env production --from-env staging/);
+    assert.ok(
+      !fns('production').includes('publish'),
+      'production ships what staging runs, not a rebuild',
+    );
     assert.ok(steps(release).some((s) => s.uses?.startsWith('peter-evans/create-pull-request@')));
   });
 });

@@ -45,3 +45,33 @@ export function splitRegistry(name: string): { registry: string; repository: str
     ? { registry: first, repository: rest.join('/') }
     : { registry: '', repository: name };
 }
+
+/**
+ * The images an environment deploys, as `registry/repository:tag@digest` references, from the
+ * chart's values files in the order helm reads them (later ones win): what promoting one
+ * environment's build to the next reads. Throws when a component is not pinned by digest.
+ */
+export function deployedImages(valuesYamls: string[]): string[] {
+  const docs = valuesYamls.map((yaml) => {
+    const doc = parseDocument(yaml);
+    if (doc.errors.length > 0)
+      throw new Error(`values file is not YAML: ${doc.errors[0]?.message}`);
+    return doc;
+  });
+  return (Object.keys(IMAGE_NAMES) as Component[]).map((component) => {
+    const field = (key: string): string => {
+      let found = '';
+      for (const doc of docs) {
+        const value: unknown = doc.getIn([component, 'image', key]);
+        if (typeof value === 'string' && value !== '') found = value;
+      }
+      return found;
+    };
+    const digest = field('digest');
+    if (!digest)
+      throw new Error(`${component}.image.digest is not set: nothing was promoted there`);
+    const registry = field('registry');
+    const tag = field('tag');
+    return `${registry ? `${registry}/` : ''}${field('repository')}${tag ? `:${tag}` : ''}@${digest}`;
+  });
+}
