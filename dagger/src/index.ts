@@ -23,7 +23,7 @@ import { gatedReports, type Pipeline, SOURCE_IGNORE } from './context.js';
 import { e2eStage } from './e2e.js';
 import { fuzzStage } from './fuzz.js';
 import { enforceGate } from './gates/gate.js';
-import { backendImage, frontendImage, shippedImages, SOURCE_URL } from './image.js';
+import { backendImage, frontendImage, shippedImages } from './image.js';
 import { type Images, resolveImages } from './images.js';
 import { KUBERNETES_VERSION } from './chart/checks.js';
 import { lintStage } from './lint.js';
@@ -271,7 +271,8 @@ export class Aichat {
    * @param signingPassword Password of the signing key, as a Secret; omit for a key without one.
    * @param insecureRegistry The registry speaks plain HTTP or has an untrusted certificate (a local registry).
    * @param transparencyLog Also record the signatures in the public Rekor log (needs the internet).
-   * @param sourceUri The source repository, recorded in the provenance.
+   * @param sourceUri The source repository, recorded in the provenance (a literal default: the
+   *   introspector reads only literals; the same URL as the images' OCI source label).
    * @param builderId Who ran the build, recorded in the provenance (e.g. the workflow run's URL).
    */
   @func()
@@ -284,7 +285,7 @@ export class Aichat {
     signingPassword?: Secret,
     insecureRegistry = false,
     transparencyLog = false,
-    sourceUri = `git+${SOURCE_URL}`,
+    sourceUri = 'git+https://github.com/aichat/aichat',
     builderId = 'dagger call publish',
   ): Promise<string[]> {
     return publishImages(this.pipeline(), {
