@@ -33,6 +33,11 @@ export class StartGate {
   private opened: Promise<void> = Promise.resolve();
   /** When the gate opened (wallNow), 0 before. */
   openedAt = 0;
+  /**
+   * Awaited between the last arrival and the opening: the Redis mode waits there for the
+   * pub/sub traffic of the set-up to be delivered, so relaying is measured without it.
+   */
+  settle: (() => Promise<void>) | undefined;
 
   /** Arms the gate for the next `expected` streams. */
   arm(expected: number): void {
@@ -45,8 +50,11 @@ export class StartGate {
   /** A stream is ready; resolves once all are (at once when the gate is not armed). */
   arrive(): Promise<void> {
     if (this.expected > 0 && ++this.arrived === this.expected) {
-      this.openedAt = wallNow();
-      this.release();
+      const release = this.release;
+      void (this.settle?.() ?? Promise.resolve()).then(() => {
+        this.openedAt = wallNow();
+        release();
+      });
     }
     return this.opened;
   }

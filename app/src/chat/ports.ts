@@ -14,6 +14,17 @@ export interface ChatConversation {
   systemPrompt: string | null;
 }
 
+/** A new assistant message: `streaming` at its first token, or final when none came. */
+export interface NewReply {
+  conversationId: string;
+  status: WireMessage['status'];
+  content: string;
+  usage?: Usage | null;
+  error?: AssistantOutcome['error'];
+  /** chat.regenerate: the assistant message the new one replaces. */
+  replaces?: string | undefined;
+}
+
 /** Final state written to an assistant message. */
 export interface AssistantOutcome {
   content: string;
@@ -40,18 +51,17 @@ export interface ChatStore {
     content: string,
     clientMessageId: string,
   ): Promise<{ message: WireMessage; created: boolean }>;
-  /** Creates an assistant message; `replaces` is deleted in the same transaction. */
-  insertAssistantMessage(
-    conversationId: string,
-    init: { content: string; status: WireMessage['status']; error?: AssistantOutcome['error'] },
-    replaces?: string,
-  ): Promise<WireMessage>;
+  /**
+   * Creates assistant messages, one per entry, in one transaction; each entry's `replaces` is
+   * deleted in it. Resolves with the messages in order.
+   */
+  insertReplies(batch: readonly NewReply[]): Promise<WireMessage[]>;
   /** Saves the streamed content so far of several replies at once (periodic flush). */
   updateContents(
     batch: ReadonlyArray<readonly [messageId: string, content: string]>,
   ): Promise<void>;
-  /** Saves the final state of an assistant message. */
-  finishAssistantMessage(messageId: string, outcome: AssistantOutcome): Promise<void>;
+  /** Saves the final state of several assistant messages in one transaction. */
+  finishReplies(batch: ReadonlyArray<AssistantOutcome & { id: string }>): Promise<void>;
   /** The prompt context: the conversation's latest messages, oldest first. */
   history(conversationId: string, limit: number): Promise<WireMessage[]>;
 }

@@ -19,12 +19,9 @@ export function createChatStore(
       messages.findByClientId(conversationId, clientMessageId),
     insertUserMessage: (conversationId, content, clientMessageId) =>
       messages.insertUserMessage(conversationId, { content, clientMessageId }),
-    insertAssistantMessage: (conversationId, init, replaces) =>
-      messages.createAssistantMessage(conversationId, init, replaces),
+    insertReplies: (batch) => messages.createReplies(batch),
     updateContents: (batch) => messages.updateContents(batch),
-    async finishAssistantMessage(messageId, outcome) {
-      await messages.finish(messageId, outcome);
-    },
+    finishReplies: (batch) => messages.finishReplies(batch),
     history: (conversationId, limit) => messages.recent(conversationId, limit),
   };
 }

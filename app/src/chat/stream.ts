@@ -7,7 +7,7 @@ import type { Usage, WireMessage } from '../protocol/frames.js';
 import { ProviderError } from '../providers/errors.js';
 import type { Provider } from '../providers/types.js';
 import type { ContentFlusher } from './flusher.js';
-import type { AssistantOutcome, ChatMetrics, ChatQuota, ChatStore, FanOut } from './ports.js';
+import type { AssistantOutcome, ChatMetrics, ChatQuota, FanOut, NewReply } from './ports.js';
 
 /** Why a stream was aborted; every reason ends the reply as `interrupted`. */
 export type AbortReason = 'stop' | 'offline' | 'shutdown';
@@ -33,7 +33,6 @@ export interface StreamJob {
 }
 
 export interface StreamDeps {
-  store: ChatStore;
   quota: ChatQuota;
   metrics: ChatMetrics;
   fanOut: FanOut;
@@ -47,7 +46,7 @@ const estimate = (chars: number) => Math.ceil(chars / 4);
 
 /** Streams one reply to completion; resolves with the final assistant message id. */
 export async function runStream(job: StreamJob, deps: StreamDeps): Promise<string | undefined> {
-  const { store, fanOut, metrics, logger } = deps;
+  const { fanOut, metrics, logger } = deps;
   const { userId, conversationId } = job;
   const started = performance.now();
   let message: WireMessage | undefined;
@@ -56,15 +55,10 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
   let outcome: AssistantOutcome['status'] = 'interrupted';
   let failure: ProviderError | undefined;
 
-  const create = async (init: {
-    status: WireMessage['status'];
-    error?: AssistantOutcome['error'];
-  }) => {
-    const created = await store.insertAssistantMessage(
-      conversationId,
-      { content: '', ...init },
-      job.replaces,
-    );
+  // The row is committed (group commit with the replies starting meanwhile) before it is
+  // announced: a client reading the conversation after message.created finds it.
+  const create = async (init: Pick<NewReply, 'status' | 'content' | 'usage' | 'error'>) => {
+    const created = await deps.flusher.create({ conversationId, ...init, replaces: job.replaces });
     fanOut(userId, {
       type: 'message.created',
       conversationId,
@@ -87,7 +81,7 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
       }
       if (!message) {
         metrics.firstToken(job.model, (performance.now() - started) / 1000);
-        message = await create({ status: 'streaming' });
+        message = await create({ status: 'streaming', content: '' });
       }
       content += event.text;
       // What the periodic save stores is what has been sent: a prefix of the final content.
@@ -113,9 +107,10 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
       : null;
   if (failure) metrics.providerError(failure.code);
   try {
-    if (!message) message = await create({ status: outcome, error });
-    await deps.flusher.settle(message.id);
-    await store.finishAssistantMessage(message.id, { content, status: outcome, usage, error });
+    // Without a token the row is created final; otherwise its final state is one write,
+    // batched with the other replies ending in this turn (after every periodic save).
+    if (!message) message = await create({ status: outcome, content, usage, error });
+    else await deps.flusher.finish({ id: message.id, content, status: outcome, usage, error });
   } catch (err) {
     logger.error({ err, conversationId }, 'saving the reply failed');
   }

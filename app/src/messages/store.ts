@@ -57,21 +57,143 @@ const PG_UPDATE_CONTENTS = `UPDATE messages AS m SET content = v.content, update
 const SQLITE_UPDATE_CONTENT = `UPDATE messages SET content = ?, updated_at = ?
   WHERE id = ? AND status = 'streaming'`;
 
-/** The slice of better-sqlite3 (and of knex's client around it) the flush uses. */
+/**
+ * Reply rows created in one batch (issue #11): per row, the replaced reply goes, created_at is
+ * kept after the conversation's newest message, and the conversation's updated_at follows.
+ */
+const PG_INSERT_REPLIES = `WITH v AS (
+    SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[],
+      ?::text[], ?::text[], ?::text[], ?::timestamptz[])
+      AS v(id, conversation_id, status, content, prompt_tokens, completion_tokens, error_code,
+        error_message, replaces, at)
+  ), gone AS (
+    DELETE FROM messages m USING v WHERE m.id = v.replaces
+  ), ins AS (
+    INSERT INTO messages (id, conversation_id, role, content, status, client_message_id,
+      prompt_tokens, completion_tokens, error_code, error_message, created_at, updated_at)
+    SELECT v.id, v.conversation_id, 'assistant', v.content, v.status, NULL, v.prompt_tokens,
+      v.completion_tokens, v.error_code, v.error_message, t.at, t.at
+    FROM v CROSS JOIN LATERAL (
+      SELECT greatest(v.at, max(m.created_at) + interval '1 millisecond') AS at
+      FROM messages m WHERE m.conversation_id = v.conversation_id
+    ) t
+    RETURNING id, conversation_id, created_at
+  ), conv AS (
+    UPDATE conversations c SET updated_at = ins.created_at FROM ins
+    WHERE c.id = ins.conversation_id
+  )
+  SELECT id, created_at FROM ins`;
+
+/** Final states of several replies in one statement. */
+const PG_FINISH_REPLIES = `UPDATE messages AS m SET status = v.status, content = v.content,
+    prompt_tokens = v.prompt_tokens, completion_tokens = v.completion_tokens,
+    error_code = v.error_code, error_message = v.error_message, updated_at = ?
+  FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[])
+    AS v(id, status, content, prompt_tokens, completion_tokens, error_code, error_message)
+  WHERE m.id = v.id`;
+
+const SQLITE_FINISH_REPLY = `UPDATE messages SET status = ?, content = ?, prompt_tokens = ?,
+  completion_tokens = ?, error_code = ?, error_message = ?, updated_at = ? WHERE id = ?`;
+
+/** The slice of better-sqlite3 (and of knex's client around it) the batched writes use. */
+interface SqliteStatement {
+  run(...params: unknown[]): unknown;
+  get(...params: unknown[]): unknown;
+}
 interface SqliteConnection {
-  prepare(sql: string): { run(...params: unknown[]): unknown };
-  transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
+  prepare(sql: string): SqliteStatement;
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
 }
 interface SqliteClient {
   acquireConnection(): Promise<SqliteConnection>;
   releaseConnection(conn: SqliteConnection): Promise<unknown>;
 }
 
-/** The flush transaction prepared once per SQLite connection. */
-const sqliteStatements = new WeakMap<
-  SqliteConnection,
-  (rows: ReadonlyArray<readonly [string, string]>, at: number) => void
->();
+/** The batched writes of streaming replies, prepared once per SQLite connection. */
+interface SqliteReplyWrites {
+  updateContents(rows: ReadonlyArray<readonly [string, string]>, at: number): void;
+  insertReplies(rows: readonly MessageRow[], replaces: ReadonlyArray<string | undefined>): void;
+  finishReplies(rows: readonly ReplyOutcome[], at: number): void;
+}
+const sqliteStatements = new WeakMap<SqliteConnection, SqliteReplyWrites>();
+
+function prepareReplyWrites(conn: SqliteConnection): SqliteReplyWrites {
+  const content = conn.prepare(SQLITE_UPDATE_CONTENT);
+  const remove = conn.prepare('DELETE FROM messages WHERE id = ?');
+  const newest = conn.prepare(
+    'SELECT max(created_at) AS at FROM messages WHERE conversation_id = ?',
+  );
+  const insert = conn.prepare(
+    `INSERT INTO messages (id, conversation_id, role, content, status, client_message_id,
+      prompt_tokens, completion_tokens, error_code, error_message, created_at, updated_at)
+      VALUES (?, ?, 'assistant', ?, ?, NULL, ?, ?, ?, ?, ?, ?)`,
+  );
+  const touch = conn.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?');
+  const finish = conn.prepare(SQLITE_FINISH_REPLY);
+  return {
+    updateContents: conn.transaction((rows: ReadonlyArray<readonly [string, string]>, at) => {
+      for (const [id, text] of rows) content.run(text, at, id);
+    }),
+    insertReplies: conn.transaction(
+      (rows: readonly MessageRow[], replaces: ReadonlyArray<string | undefined>) => {
+        rows.forEach((r, i) => {
+          const gone = replaces[i];
+          if (gone) remove.run(gone);
+          const last = (newest.get(r.conversation_id) as { at: number | null }).at ?? 0;
+          const at = Math.max(r.created_at as number, last + 1);
+          r.created_at = r.updated_at = at;
+          insert.run(
+            r.id,
+            r.conversation_id,
+            r.content,
+            r.status,
+            r.prompt_tokens,
+            r.completion_tokens,
+            r.error_code,
+            r.error_message,
+            at,
+            at,
+          );
+          touch.run(at, r.conversation_id);
+        });
+      },
+    ),
+    finishReplies: conn.transaction((rows: readonly ReplyOutcome[], at: number) => {
+      for (const r of rows) {
+        finish.run(
+          r.status,
+          r.content,
+          r.usage?.promptTokens ?? null,
+          r.usage?.completionTokens ?? null,
+          r.error?.code ?? null,
+          r.error?.message ?? null,
+          at,
+          r.id,
+        );
+      }
+    }),
+  };
+}
+
+/** A streaming reply's row, created in a batch (createReplies). */
+export interface NewReply {
+  conversationId: string;
+  status: MessageStatus;
+  content: string;
+  usage?: Usage | null;
+  error?: { code: string; message: string } | null;
+  /** chat.regenerate: the reply this one replaces, deleted in the same transaction. */
+  replaces?: string | undefined;
+}
+
+/** A reply's final state, written in a batch (finishReplies). */
+export interface ReplyOutcome {
+  id: string;
+  status: Exclude<MessageStatus, 'streaming'>;
+  content: string;
+  usage: Usage | null;
+  error: { code: string; message: string } | null;
+}
 
 /** How a reply ended. */
 export interface FinishInput {
@@ -170,25 +292,93 @@ export class MessageStore {
     }
   }
 
-  private async updateContentsSqlite(
+  private updateContentsSqlite(
     chunk: ReadonlyArray<readonly [messageId: string, content: string]>,
     now: number,
   ): Promise<void> {
+    return this.onSqlite((w) => w.updateContents(chunk, now));
+  }
+
+  /**
+   * Creates several streaming replies' rows in one transaction (one statement on PostgreSQL,
+   * prepared statements on SQLite), as `createAssistantMessage` does one by one; returns them in
+   * order. The chat service group-commits the replies that start while an insert runs.
+   */
+  async createReplies(batch: readonly NewReply[]): Promise<Message[]> {
+    const now = new Date();
+    // created_at: now, or just after the conversation's newest message (set in the SQL).
+    const at = this.sqlite ? now.getTime() : now;
+    const rows: MessageRow[] = batch.map((r) => ({
+      id: randomUUID(),
+      conversation_id: r.conversationId,
+      role: 'assistant',
+      content: r.content,
+      status: r.status,
+      client_message_id: null,
+      prompt_tokens: r.usage?.promptTokens ?? null,
+      completion_tokens: r.usage?.completionTokens ?? null,
+      error_code: r.error?.code ?? null,
+      error_message: r.error?.message ?? null,
+      created_at: at,
+      updated_at: at,
+    }));
+    if (rows.length === 0) return [];
+    if (this.sqlite) {
+      const replaces = batch.map((r) => r.replaces);
+      await this.onSqlite((w) => w.insertReplies(rows, replaces));
+    } else {
+      const col = <K extends keyof MessageRow>(k: K) => rows.map((r) => r[k]);
+      const bindings = [
+        col('id'),
+        col('conversation_id'),
+        col('status'),
+        col('content'),
+        col('prompt_tokens'),
+        col('completion_tokens'),
+        col('error_code'),
+        col('error_message'),
+        batch.map((r) => r.replaces ?? null),
+        col('created_at'),
+        // pg sends arrays holding NULLs as they are; knex's types only know arrays without.
+      ] as unknown as Knex.RawBinding[];
+      const result = await this.db.raw<{ rows: Array<{ id: string; created_at: Date }> }>(
+        PG_INSERT_REPLIES,
+        bindings,
+      );
+      const at = new Map(result.rows.map((r) => [r.id, r.created_at]));
+      for (const r of rows) r.created_at = r.updated_at = at.get(r.id) ?? now;
+    }
+    return rows.map(toMessage);
+  }
+
+  /** Writes several replies' final states in one transaction (one statement on PostgreSQL). */
+  async finishReplies(batch: readonly ReplyOutcome[]): Promise<void> {
+    if (batch.length === 0) return;
+    const now = new Date();
+    if (this.sqlite) return this.onSqlite((w) => w.finishReplies(batch, now.getTime()));
+    const col = <T>(f: (r: ReplyOutcome) => T) => batch.map(f);
+    const bindings = [
+      now,
+      col((r) => r.id),
+      col((r) => r.status),
+      col((r) => r.content),
+      col((r) => r.usage?.promptTokens ?? null),
+      col((r) => r.usage?.completionTokens ?? null),
+      col((r) => r.error?.code ?? null),
+      col((r) => r.error?.message ?? null),
+    ] as unknown as Knex.RawBinding[]; // arrays with NULLs: see createReplies
+    await this.db.raw(PG_FINISH_REPLIES, bindings);
+  }
+
+  /** Runs prepared reply writes on the SQLite connection, straight on the driver. */
+  private async onSqlite(run: (writes: SqliteReplyWrites) => void): Promise<void> {
     // The pool's connection, taken and given back like knex does (max 1: waits for any transaction).
     const client = this.db.client as SqliteClient;
     const conn = await client.acquireConnection();
     try {
-      let prepared = sqliteStatements.get(conn);
-      if (!prepared) {
-        const stmt = conn.prepare(SQLITE_UPDATE_CONTENT);
-        prepared = conn.transaction(
-          (rows: ReadonlyArray<readonly [string, string]>, at: number) => {
-            for (const [id, content] of rows) stmt.run(content, at, id);
-          },
-        );
-        sqliteStatements.set(conn, prepared);
-      }
-      prepared(chunk, now);
+      let writes = sqliteStatements.get(conn);
+      if (!writes) sqliteStatements.set(conn, (writes = prepareReplyWrites(conn)));
+      run(writes);
     } finally {
       await client.releaseConnection(conn);
     }

@@ -167,6 +167,49 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       }
     });
 
+    it('replies started and ended together share batched writes: each saved as sent, one completed, in order', async () => {
+      // 12 users, each with two tabs, send at once: their assistant rows are group-committed
+      // and their final states written in shared batches (chat/flusher.ts).
+      const users = await Promise.all(Array.from({ length: 12 }, () => server.user()));
+      const tabs = await Promise.all(
+        users.map(async (u) => {
+          const conv = await server.conversation(u.id);
+          return { conv, tabs: [await open(u.token), await open(u.token)] as const };
+        }),
+      );
+      tabs.forEach(({ conv, tabs: [t1] }, i) =>
+        t1.send({
+          type: 'chat.send',
+          conversationId: conv,
+          content: 'n 60',
+          clientMessageId: `g${i}`,
+        }),
+      );
+      for (const { conv, tabs: pair } of tabs) {
+        const done = await pair[0].waitFor('message.completed');
+        await pair[1].waitFor('message.completed');
+        assert.equal(done.status, 'complete');
+        for (const c of pair) {
+          const kinds = types(c);
+          assert.deepEqual(kinds.slice(0, 3), ['ready', 'message.created', 'message.created']);
+          assert.deepEqual(new Set(kinds.slice(3, -1)), new Set(['delta']));
+          assert.equal(kinds.filter((k) => k === 'message.completed').length, 1);
+          assert.equal(replyText(c, done.messageId), expected(60));
+        }
+        const rows = await server.messages.recent(conv);
+        assert.deepEqual(
+          rows.map((m) => [m.role, m.status]),
+          [
+            ['user', 'complete'],
+            ['assistant', 'complete'],
+          ],
+        );
+        assert.equal(rows[1]?.id, done.messageId);
+        assert.equal(rows[1]?.content, expected(60));
+        assert.deepEqual(rows[1]?.usage, { promptTokens: 1, completionTokens: 60 });
+      }
+    });
+
     it('a provider failure mid-burst: deltas, then the error, then one completed', async () => {
       const alice = await server.user();
       const conv = await server.conversation(alice.id);

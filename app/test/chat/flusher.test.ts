@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ContentFlusher } from '../../src/chat/flusher.js';
 import { ConversationStore } from '../../src/conversations/store.js';
-import { MessageStore } from '../../src/messages/store.js';
+import { MessageStore, type NewReply, type ReplyOutcome } from '../../src/messages/store.js';
 import { UserStore } from '../../src/users/store.js';
 import { forEachDatabase } from '../support/db.js';
 
@@ -27,6 +27,8 @@ forEachDatabase('chat: batched content flush', (ctx) => {
         batches.push(batch.length);
         await messages.updateContents(batch);
       },
+      insertReplies: (batch: readonly NewReply[]) => messages.createReplies(batch),
+      finishReplies: (batch: readonly ReplyOutcome[]) => messages.finishReplies(batch),
     };
     const warnings: string[] = [];
     const flusher = new ContentFlusher(store, 30, {
@@ -45,5 +47,79 @@ forEachDatabase('chat: batched content flush', (ctx) => {
     assert.equal((await messages.get(b.id))?.content, 'b1');
     assert.equal((await messages.get(done.id))?.content, 'final');
     assert.deepEqual(warnings, []);
+  });
+
+  it('creates and finishes the replies of one turn in one batch each; a bad one fails alone', async () => {
+    const user = await new UserStore(ctx.db).create(`g${Date.now()}`, 'h');
+    const conv = await new ConversationStore(ctx.db).create(user.id, {
+      title: 't',
+      model: 'echo',
+      systemPrompt: null,
+    });
+    const messages = new MessageStore(ctx.db);
+    const calls: string[] = [];
+    const store = {
+      updateContents: async (batch: ReadonlyArray<readonly [string, string]>) => {
+        calls.push(`update ${batch.length}`);
+        await messages.updateContents(batch);
+      },
+      insertReplies: (batch: readonly NewReply[]) => {
+        calls.push(`insert ${batch.length}`);
+        return messages.createReplies(batch);
+      },
+      finishReplies: (batch: readonly ReplyOutcome[]) => {
+        calls.push(`finish ${batch.length}`);
+        return messages.finishReplies(batch);
+      },
+    };
+    const flusher = new ContentFlusher(store, 10_000, { warn: () => {}, error: () => {} });
+    const streaming = { conversationId: conv.id, status: 'streaming' as const, content: '' };
+    // Three replies starting while an insert runs: they go together in the next one.
+    const first = flusher.create(streaming);
+    const made = [
+      flusher.create(streaming),
+      flusher.create(streaming),
+      // No such conversation: the foreign key refuses it, and only it.
+      flusher.create({ ...streaming, conversationId: 'no-such-conversation' }),
+    ];
+    const [a, b, bad] = await Promise.allSettled(made);
+    assert.ok(a?.status === 'fulfilled' && b?.status === 'fulfilled');
+    assert.equal(bad?.status, 'rejected');
+    // One insert at once, then a batch of three, then (refused) each alone.
+    assert.deepEqual(calls, ['insert 1', 'insert 3', 'insert 1', 'insert 1', 'insert 1']);
+    const [ida, idb] = [a.value.id, b.value.id];
+    const rows = (await messages.recent(conv.id)).map((m) => [m.id, m.status]);
+    assert.deepEqual(rows, [
+      [(await first).id, 'streaming'],
+      [ida, 'streaming'],
+      [idb, 'streaming'],
+    ]);
+
+    calls.length = 0;
+    flusher.mark(ida, 'a partial');
+    const usage = { promptTokens: 3, completionTokens: 4 };
+    await Promise.all([
+      flusher.finish({ id: ida, status: 'complete', content: 'a final', usage, error: null }),
+      flusher.finish({
+        id: idb,
+        status: 'failed',
+        content: 'b',
+        usage: null,
+        error: { code: 'provider_stream_cut', message: 'cut' },
+      }),
+    ]);
+    flusher.stop();
+    assert.deepEqual(
+      calls,
+      ['finish 2'],
+      'the unsaved mark is dropped, the final state written once',
+    );
+    const fa = await messages.get(ida);
+    assert.deepEqual([fa?.status, fa?.content, fa?.usage], ['complete', 'a final', usage]);
+    const fb = await messages.get(idb);
+    assert.deepEqual(
+      [fb?.status, fb?.content, fb?.error?.code],
+      ['failed', 'b', 'provider_stream_cut'],
+    );
   });
 });

@@ -202,7 +202,9 @@ forEachDatabase('stores', (ctx) => {
         systemPrompt: null,
       });
       await chat.insertUserMessage(c.id, 'q', 'r1');
-      const old = await chat.insertAssistantMessage(c.id, { content: 'first', status: 'complete' });
+      const reply = async (status: 'complete' | 'streaming', content: string, replaces?: string) =>
+        (await chat.insertReplies([{ conversationId: c.id, status, content, replaces }]))[0]!;
+      const old = await reply('complete', 'first');
       // A real trigger makes the next assistant insert fail after the delete of `replaces` ran.
       const postgres = ctx.testDb.engine === 'postgres';
       if (postgres) {
@@ -215,20 +217,13 @@ forEachDatabase('stores', (ctx) => {
           WHEN NEW.role = 'assistant' BEGIN SELECT RAISE(ABORT, 'insert refused'); END`);
       }
       try {
-        await assert.rejects(
-          chat.insertAssistantMessage(c.id, { content: '', status: 'streaming' }, old.id),
-          /insert refused/,
-        );
+        await assert.rejects(reply('streaming', '', old.id), /insert refused/);
       } finally {
         await ctx.db.raw('DROP TRIGGER refuse_reply' + (postgres ? ' ON messages' : ''));
         if (postgres) await ctx.db.raw('DROP FUNCTION refuse_reply()');
       }
       assert.equal((await messages.get(old.id))?.content, 'first', 'the old reply survived');
-      const fresh = await chat.insertAssistantMessage(
-        c.id,
-        { content: '', status: 'streaming' },
-        old.id,
-      );
+      const fresh = await reply('streaming', '', old.id);
       assert.equal(await messages.get(old.id), undefined, 'replaced once the insert succeeds');
       assert.deepEqual((await messages.recent(c.id)).map((m) => m.id).at(-1), fresh.id);
     });
