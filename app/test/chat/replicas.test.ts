@@ -81,6 +81,9 @@ describe('replicas: two instances sharing PostgreSQL and Redis', function () {
     const done = await a2.waitFor('message.completed');
     assert.equal(done.status, 'complete');
     assert.equal(replyText(a2, done.messageId), 'Echo: across replicas');
+    // Each socket gets its frames in order, but the two sockets are not ordered against each
+    // other: the local one may still be receiving when the remote one has finished.
+    await a1.waitFor('message.completed');
     assert.deepEqual(
       a2.frames.map((f) => f.type),
       a1.frames.map((f) => f.type),
