@@ -1,6 +1,6 @@
 import { dag, type Container, type Secret } from '@dagger.io/dagger';
 import type { Pipeline } from './context.js';
-import { registryHost } from './publish.js';
+import { registryHost } from './release/references.js';
 
 /** How cosign reaches the registry that holds the images and their signatures. */
 export interface RegistryAccess {

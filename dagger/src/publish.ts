@@ -1,13 +1,8 @@
 import type { RegistryAccess } from './cosign.js';
 import type { Pipeline } from './context.js';
 import { backendImage, frontendImage } from './image.js';
-import { IMAGE_NAMES, pinnedReference } from './release/references.js';
+import { IMAGE_NAMES, pinnedReference, registryHost } from './release/references.js';
 import { type PublishedImage, type SigningKey, signImages } from './sign.js';
-
-/** The registry host of an image prefix such as `ghcr.io/owner` (what credentials are for). */
-export function registryHost(registry: string): string {
-  return registry.split('/')[0] ?? registry;
-}
 
 /** The references `publish` pushes for one image: the given tag and `latest`. */
 export function imageReferences(registry: string, image: string, tag: string): string[] {

@@ -28,7 +28,8 @@ import {
 import { countSarifResults, gateTrivy, parseTrivyJson } from '../src/gates/trivy.js';
 import { gateZap, parseZapJson, parseZapRules } from '../src/gates/zap.js';
 import { imageValues, selectEnvironments } from '../src/chart.js';
-import { imageReferences, registryHost } from '../src/publish.js';
+import { imageReferences } from '../src/publish.js';
+import { registryHost } from '../src/release/references.js';
 import { resolveImages, DEFAULT_IMAGES } from '../src/images.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

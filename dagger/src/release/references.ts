@@ -7,6 +7,11 @@
 export const IMAGE_NAMES = { backend: 'aichat-backend', frontend: 'aichat-frontend' } as const;
 export type Component = keyof typeof IMAGE_NAMES;
 
+/** The registry host of an image prefix or reference such as `ghcr.io/owner` (what credentials are for). */
+export function registryHost(registry: string): string {
+  return registry.split('/')[0] ?? registry;
+}
+
 /** A parsed `host[:port]/path/name[:tag][@sha256:<hex>]`. */
 export interface ImageReference {
   /** Everything before the tag and digest: `host[:port]/path/name`. */
