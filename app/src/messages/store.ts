@@ -237,9 +237,8 @@ export class MessageStore {
   }
 
   /**
-   * Creates an assistant row: empty and `streaming` when the first token is due, or directly
-   * final (a provider that failed before any token). `replaces` (regenerate) is deleted in the
-   * same transaction, so a failed insert keeps the old reply.
+   * Creates one assistant message (empty and streaming unless told otherwise); `replaces` is
+   * deleted in the same transaction. The one-row case of {@link createReplies}.
    */
   async createAssistantMessage(
     conversationId: string,
@@ -249,25 +248,14 @@ export class MessageStore {
     },
     replaces?: string,
   ): Promise<Message> {
-    return this.insert(
-      conversationId,
-      {
-        role: 'assistant',
-        content: init.content,
-        status: init.status,
-        client_message_id: null,
-        error_code: init.error?.code ?? null,
-        error_message: init.error?.message ?? null,
-      },
-      replaces,
-    );
+    const [message] = await this.createReplies([{ conversationId, ...init, replaces }]);
+    if (!message) throw new Error('createReplies returned no row for one reply');
+    return message;
   }
 
-  /** Saves the text streamed so far (periodic flush); only while the row is still streaming. */
-  async updateContent(messageId: string, content: string): Promise<void> {
-    await this.db<MessageRow>('messages')
-      .where({ id: messageId, status: 'streaming' })
-      .update({ content, updated_at: new Date() });
+  /** Saves one reply's streamed text, while it is still streaming: the one-row {@link updateContents}. */
+  updateContent(messageId: string, content: string): Promise<void> {
+    return this.updateContents([[messageId, content]]);
   }
 
   /**
@@ -501,18 +489,15 @@ export class MessageStore {
   }
 
   /**
-   * Inserts a message (deleting `replaces` first) and bumps the conversation's updated_at, in one
-   * transaction. created_at is kept strictly increasing within a conversation, so a user message
+   * Inserts a message and bumps the conversation's updated_at, in one transaction. created_at is kept strictly increasing within a conversation, so a user message
    * and its reply written in the same millisecond still list in order.
    */
   private async insert(
     conversationId: string,
     fields: Pick<MessageRow, 'role' | 'content' | 'status' | 'client_message_id'> &
       Partial<Pick<MessageRow, 'error_code' | 'error_message'>>,
-    replaces?: string,
   ): Promise<Message> {
     return this.db.transaction(async (trx) => {
-      if (replaces) await trx('messages').where({ id: replaces }).delete();
       const latest = await trx<MessageRow>('messages')
         .where('conversation_id', conversationId)
         .max({ at: 'created_at' })
