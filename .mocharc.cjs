@@ -9,6 +9,8 @@ module.exports = {
     'web/e2e/**/*.e2e.ts',
     'helm/test/**/*.test.ts',
     'dagger/test/**/*.test.ts',
+    // The generic modules' own unit tests (dagger/<module>/test).
+    'dagger/*/test/**/*.test.ts',
   ],
   extension: ['ts'],
   timeout: 30000,

@@ -6,13 +6,14 @@
 # Documented in docs/offline-engine.md. Idempotent; everything it builds is cached under $AICHAT_ENGINE_CACHE
 # (default /var/cache/aichat-engine), so a second run on the same machine rebuilds nothing.
 #
-# Usage: .ci/dagger-engine.sh [prepare|up|smoke|pipeline|ci|versions|down]
+# Usage: .ci/dagger-engine.sh [prepare|up|smoke|pipeline|ci|versions|defaults|down]
 #   prepare   install packages, build the engine, CLI, SDK content, k6, trivy and the Debian images
 #   up        prepare, the tool images, then start registry and engine (default)
 #   smoke     engine + registry only, then a container on the engine through the CLI
 #   pipeline  up, then the module through the CLI (.ci/engine/pipeline.sh)
 #   ci        up, smoke and pipeline: what .ci/run calls
 #   versions  print the versions in use
+#   defaults  print the `.env` user defaults pipeline.sh runs with (for .ci/engine/rerun.sh)
 #   down      stop the engine (gracefully: it keeps its cache) and the registry
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -397,6 +398,12 @@ user_defaults() {
   schemas=$repo/.ci/cache/kubeconform/v$(pin kubernetes)-standalone-strict
   for role in $(printf '%s\n' "${!IMAGES[@]}" | sort); do printf '%sImage=%s\n' "$role" "${IMAGES[$role]}"; done
   printf 'POLICY_SCHEMAS=%s\nCI_SCHEMAS=%s\n' "$schemas" "$schemas"
+  # The base of the targets the modules' engine tests build (dagger/<module>/tests).
+  printf 'debianImage=%s\n' "$registry/aichat/debian:bookworm"
+  # The toolchains' constructors: the module's name, then the argument's, upper-cased (imageName:
+  # IMAGENAME).
+  printf 'TRIVY_IMAGE=%s\nK6_IMAGE=%s\nSCHEMATHESIS_IMAGE=%s\n' "${IMAGES[trivy]}" "${IMAGES[k6]}" "${IMAGES[python]}"
+  printf 'KUBE_POLICY_KUBECONFORMIMAGE=%s\nKUBE_POLICY_CONFTESTIMAGE=%s\n' "${IMAGES[kubeconform]}" "${IMAGES[conftest]}"
 }
 
 # The engine and the Debian-package images, built or taken from the caches.
@@ -456,6 +463,7 @@ case ${1:-up} in
   pipeline) up && pipeline ;;
   ci) up && smoke && pipeline ;;
   versions) versions ;;
+  defaults) build_tool_images >&2 && user_defaults ;;
   down)
     stop_container "$engine_name"
     stop_container "$registry_name"
@@ -465,4 +473,4 @@ case ${1:-up} in
     exit 2
     ;;
 esac
-say "done"
+say "done" >&2

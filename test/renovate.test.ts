@@ -5,7 +5,7 @@
  * a package name and the exact version.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,11 +63,21 @@ function extract(manager: CustomManager, file: string, text: string): Extracted[
   return found;
 }
 
+/** The generic modules' sources that pin images (dagger/<module>, their tests/, the example). */
+const MODULE_FILES = [
+  ...readdirSync(join(ROOT, 'dagger'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(ROOT, 'dagger', d.name, 'dagger.json')))
+    .flatMap((d) => [`dagger/${d.name}/src/index.ts`, `dagger/${d.name}/tests/src/index.ts`]),
+  ...readdirSync(join(ROOT, 'dagger/examples')).map((e) => `dagger/examples/${e}/src/index.ts`),
+].filter((f) => existsSync(join(ROOT, f)));
+
 const PINNED_FILES = [
   'dagger/src/images.ts',
   'dagger/versions.json',
   'helm/scripts/versions.env',
   ...readdirSync(join(ROOT, '.github/workflows')).map((f) => `.github/workflows/${f}`),
+  ...MODULE_FILES,
+  'dagger/kube-policy/src/flags.ts',
 ];
 
 /** Everything the custom managers extract from the pinned files, per file. */
@@ -127,6 +137,45 @@ describe('renovate.json custom managers', () => {
       const at = c.indices?.[1]?.[0] ?? -1;
       const dep = coveredAt(inFile('dagger/src/images.ts'), at, c[1] ?? '');
       assert.equal(dep.currentValue, c[2]);
+    }
+  });
+
+  it('extract every default image of the generic modules, their tests and the example', () => {
+    assert.ok(MODULE_FILES.length >= 5, `module sources: ${MODULE_FILES.join(', ')}`);
+    for (const file of MODULE_FILES) {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      for (const m of text.matchAll(/[iI]mage = '([^']+)'/dg)) {
+        const at = m.indices?.[1]?.[0] ?? -1;
+        const dep = coveredAt(inFile(file), at, `${file}: ${m[1] ?? ''}`);
+        assert.equal(dep.datasource, 'docker');
+        const digest = /@(sha256:[a-f0-9]{64})$/.exec(m[1] ?? '')?.[1];
+        assert.equal(dep.currentDigest, digest, `${file}: ${m[1] ?? ''}`);
+        assert.ok(m[1]?.startsWith(`${dep.depName}:${dep.currentValue}`), m[1]);
+      }
+    }
+  });
+
+  it("extract schemathesis's version and kube-policy's Kubernetes version", () => {
+    const schemathesis = 'dagger/schemathesis/src/index.ts';
+    const text = readFileSync(join(ROOT, schemathesis), 'utf8');
+    const version = /version = '([^']+)'/d.exec(text);
+    assert.ok(version, 'schemathesis pins its version');
+    const dep = coveredAt(inFile(schemathesis), version.indices?.[1]?.[0] ?? -1, 'schemathesis');
+    assert.deepEqual(
+      [dep.datasource, dep.depName, dep.currentValue],
+      ['pypi', 'schemathesis', version[1]],
+    );
+    for (const file of ['dagger/kube-policy/src/flags.ts', 'dagger/kube-policy/src/index.ts']) {
+      const k8s = [
+        ...readFileSync(join(ROOT, file), 'utf8').matchAll(
+          /VERSION = '([0-9.]+)'|kubernetesVersion = '([0-9.]+)'/dg,
+        ),
+      ];
+      assert.ok(k8s.length > 0, file);
+      for (const k of k8s) {
+        const dep = coveredAt(inFile(file), k.index, `${file}: ${k[0]}`);
+        assert.equal(dep.depName, 'k8s.io/kubernetes');
+      }
     }
   });
 

@@ -182,6 +182,56 @@ promote_production() {
   deploys_published production
 }
 
+# -- generic modules: their own engine tests, the generated clients, a consumer that is not aichat --
+modules=(trivy kube-policy schemathesis k6) # zap's tests need the ZAP image, which no registry here serves
+
+# with_env DIR COMMAND...: COMMAND in DIR, with this run's .env user defaults next to DIR's dagger.json.
+with_env() {
+  local dir=$1 status=0
+  shift
+  cp .env "$dir/.env"
+  (cd "$dir" && "$@") || status=$?
+  rm -f "$dir/.env"
+  return $status
+}
+
+# Each module's tests/ module: checks that build a small target and assert the gate's verdict.
+module_tests() {
+  local m ok=0
+  for m in "${modules[@]}"; do
+    echo "--- dagger/$m/tests: dagger check"
+    with_env "dagger/$m/tests" dagger check || { echo "dagger/$m/tests failed"; ok=1; }
+  done
+  return $ok
+}
+
+# The clients the runtime generates (`dagger develop`, on a copy): aichat's declarations of the
+# toolchains it calls (dagger/src/toolchains.ts) must be what the generated `dag` offers, and the
+# consumer example, which calls them as any user would, must type-check.
+module_bindings() {
+  local copy tsc=$PWD/node_modules/.bin/tsc
+  copy=$(mktemp -d)
+  git archive HEAD | tar -x -C "$copy"
+  ln -s "$PWD/node_modules" "$copy/node_modules"
+  (cd "$copy" && dagger develop) || return 1
+  printf '%s\n' "import { dag } from '@dagger.io/dagger';" "import type { Toolchains } from './toolchains.js';" \
+    'export const generated: Toolchains = dag;' >"$copy/dagger/src/toolchains-generated.ts"
+  "$tsc" -p "$copy/dagger" && echo "aichat: dag (generated) satisfies dagger/src/toolchains.ts" || return 1
+  (cd "$copy/dagger/examples/consumer" && dagger develop) || return 1
+  "$tsc" -p "$copy/dagger/examples/consumer" && echo "consumer: type-checks against its generated clients" || return 1
+  rm -rf "$copy"
+}
+
+# dagger/examples/consumer: two toolchains installed by path, called from the CLI, from code, and
+# as checks, on a target that is not aichat.
+consumer_example() {
+  local dir=dagger/examples/consumer
+  with_env "$dir" dagger functions &&
+    with_env "$dir" dagger call trivy scan-directory --source site --scanners secret,misconfig --offline summary &&
+    with_env "$dir" dagger check &&
+    with_env "$dir" dagger call reports export --path "$PWD/$reports/consumer"
+}
+
 run version dagger version
 run functions functions_match_readme
 # `dagger functions` only introspects the source; the first call is where the runtime starts the
@@ -192,6 +242,10 @@ if [[ " ${failed[*]} " == *" module-load "* ]]; then
   exit 1
 fi
 run workflows workflows_match_cli
+run toolchain-call dagger call trivy scan-directory --source dagger/examples/consumer/site --scanners secret,misconfig --offline summary
+run module-bindings module_bindings
+run module-tests module_tests
+run consumer consumer_example
 run lint dagger call lint
 run test dagger call test
 run end-to-end dagger call end-to-end export --path "$reports/end-to-end"
@@ -214,7 +268,7 @@ run scan-image dagger call scan-image --scanners secret,misconfig --offline --fa
 run fuzz-api dagger call fuzz-api
 # `dagger check` runs the @check functions; audit needs the internet (npm audit), so it is left out.
 run checks dagger check --list
-run check dagger check lint test policy fuzz-api
+run check dagger check lint test policy fuzz-api trivy:check
 run ci dagger call ci --offline export --path "$reports/ci"
 
 printf '%s\n' "${timings[@]}" >"$reports/timings.tsv"

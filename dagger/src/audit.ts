@@ -1,5 +1,6 @@
 import { dag } from '@dagger.io/dagger';
 import { npmCache, WORKDIR } from './base.js';
+import { MANIFESTS } from './sources.js';
 import type { Pipeline, StageResult } from './context.js';
 import { parseThreshold } from './gates/gate.js';
 import { gateNpmAudit, parseNpmAudit } from './gates/npm-audit.js';
@@ -11,9 +12,7 @@ import { runGate } from './gates/run.js';
  */
 export async function auditStage(p: Pipeline, severity: string): Promise<StageResult> {
   const threshold = parseThreshold(severity);
-  const manifests = dag.directory().withDirectory('.', p.source, {
-    include: ['package.json', 'package-lock.json', '*/package.json'],
-  });
+  const manifests = p.source.filter({ include: MANIFESTS });
   const container = dag
     .container()
     .from(p.images.node)

@@ -1,11 +1,15 @@
-import { dag, ReturnType, type CacheVolume, type Container } from '@dagger.io/dagger';
+import {
+  dag,
+  ReturnType,
+  type CacheVolume,
+  type Container,
+  type Directory,
+} from '@dagger.io/dagger';
 import type { Pipeline } from './context.js';
+import { MANIFESTS, stageSource } from './sources.js';
 
 /** Where the repository lives inside every container of the pipeline. */
 export const WORKDIR = '/src';
-
-/** The manifests that decide the dependency install (copied before the rest of the source). */
-const MANIFESTS = ['package.json', 'package-lock.json', '*/package.json', '.npmrc'];
 
 /** The npm download cache shared by every run on an engine. */
 export function npmCache(): CacheVolume {
@@ -41,7 +45,7 @@ export function installMissingScript(packages: SystemPackages): string {
  * cached install layers.
  */
 export function dependencies(p: Pipeline, system: SystemPackages = {}): Container {
-  const manifests = dag.directory().withDirectory('.', p.source, { include: MANIFESTS });
+  const manifests = p.source.filter({ include: MANIFESTS });
   const base = dag.container().from(p.images.node);
   const withSystem =
     Object.keys(system).length === 0
@@ -56,14 +60,17 @@ export function dependencies(p: Pipeline, system: SystemPackages = {}): Containe
     .withExec(['npm', 'ci', '--no-audit', '--no-fund']);
 }
 
-/** {@link dependencies} plus the full source: the container lint, tests and builds run in. */
-export function workspace(p: Pipeline, system: SystemPackages = {}): Container {
-  return dependencies(p, system).withDirectory(WORKDIR, p.source);
+/**
+ * {@link dependencies} plus `files` (a stage's narrowed source, see sources.ts, or the whole
+ * repository for lint): the container lint, tests and builds run in.
+ */
+export function workspace(p: Pipeline, files: Directory, system: SystemPackages = {}): Container {
+  return dependencies(p, system).withDirectory(WORKDIR, files);
 }
 
 /** The built workspaces (`npm run build`): app/dist and web/dist inside {@link WORKDIR}. */
 export function built(p: Pipeline): Container {
-  return workspace(p).withExec(['npm', 'run', 'build']);
+  return workspace(p, stageSource(p.source, 'build')).withExec(['npm', 'run', 'build']);
 }
 
 /**

@@ -1,20 +1,18 @@
 import { dag, type Directory } from '@dagger.io/dagger';
-import { execEntrypointAllowingFailure, outcome, WORKDIR } from './base.js';
+import { WORKDIR } from './base.js';
 import {
   CHART,
-  conftestArgs,
   ENVIRONMENTS,
   environmentNamespace,
   environmentValues,
   helmTemplateArgs,
   KUBERNETES_VERSION,
-  kubeconformArgs,
   POLICY,
-  schemaLocations,
 } from './chart/checks.js';
 import type { Pipeline, StageResult } from './context.js';
-import { combineGates, exitCodeGate } from './gates/gate.js';
+import { combineGates } from './gates/gate.js';
 import { IMAGE_NAMES } from './release/references.js';
+import { stageResult, toolchains } from './toolchains.js';
 
 /**
  * `--set-string` arguments pointing the chart at published images: `tag` for both, and when
@@ -93,13 +91,10 @@ export function manifestsDirectory(
     .directory('/out');
 }
 
-/** Where `schemas` are mounted for kubeconform. */
-const SCHEMAS_DIR = '/schemas';
-
 /**
- * kubeconform and conftest with helm/policy on the manifests of every environment, with the
- * arguments the host's chart checks use (dagger/src/chart/checks.ts): unknown fields, and kinds
- * without a schema, CRDs included, fail.
+ * kubeconform and conftest with helm/policy on the manifests of every environment, by the
+ * kube-policy module (dagger/kube-policy) with the arguments the host's chart checks use:
+ * unknown fields, and kinds without a schema, CRDs included, fail.
  */
 export async function policyStage(
   p: Pipeline,
@@ -108,39 +103,26 @@ export async function policyStage(
   schemas?: Directory,
 ): Promise<StageResult> {
   const manifests = manifestsDirectory(p, 'all', '', '', kubernetesVersion);
-  const files = ENVIRONMENTS.map((e) => `/manifests/${e}.yaml`);
-  const schemaDir = schemas ? SCHEMAS_DIR : undefined;
-  const locations = schemaLocations({ schemaDir, schemaLocation });
-  const base = dag.container().from(p.images.kubeconform);
-  // Both tool images are shell-less: their entrypoints get explicit file lists.
-  const kubeconform = execEntrypointAllowingFailure(
-    (schemas ? base.withDirectory(SCHEMAS_DIR, schemas) : base).withDirectory(
-      '/manifests',
-      manifests,
+  const kubePolicy = toolchains.kubePolicy({
+    kubeconformImage: p.images.kubeconform,
+    conftestImage: p.images.conftest,
+  });
+  const [kubeconform, conftest] = await Promise.all([
+    stageResult(
+      'kubeconform',
+      kubePolicy.validate(manifests, { kubernetesVersion, schemas, schemaLocation }),
     ),
-    kubeconformArgs({ kubernetesVersion, locations, files }),
-  );
-  const conftest = execEntrypointAllowingFailure(
-    dag
-      .container()
-      .from(p.images.conftest)
-      .withDirectory('/manifests', manifests)
-      .withDirectory('/policy', p.source.directory(POLICY)),
-    conftestArgs({ policyDir: '/policy', files }),
-  );
-  const [kc, ct] = await Promise.all([outcome(kubeconform), outcome(conftest)]);
+    stageResult('conftest', kubePolicy.policy(manifests, p.source.directory(POLICY))),
+  ]);
   const gate = combineGates(
     'policy',
-    [
-      exitCodeGate('kubeconform', kc.exitCode, kc.output),
-      exitCodeGate('conftest', ct.exitCode, ct.output),
-    ],
+    [kubeconform.gate, conftest.gate],
     'kubeconform and conftest passed on all environments',
   );
   const reports = dag
     .directory()
     .withDirectory('manifests', manifests)
-    .withNewFile('kubeconform.txt', kc.output)
-    .withNewFile('conftest.txt', ct.output);
+    .withDirectory('kubeconform', kubeconform.reports)
+    .withDirectory('conftest', conftest.reports);
   return { gate, reports };
 }

@@ -2,6 +2,7 @@ import { outcome, runAllowingFailure, type SystemPackages, WORKDIR, workspace } 
 import type { Pipeline, StageResult } from './context.js';
 import { testRunGate } from './gates/junit.js';
 import { withDataServices } from './services.js';
+import { stageSource } from './sources.js';
 
 /**
  * The Debian packages the browser suite runs: Chromium (playwright-core downloads no browser)
@@ -31,7 +32,9 @@ export async function e2eStage(p: Pipeline): Promise<StageResult> {
     'exit $status',
   ].join('\n');
   const run = runAllowingFailure(
-    withDataServices(p, workspace(p, SYSTEM_PACKAGES)).withWorkdir(WORKDIR),
+    withDataServices(p, workspace(p, stageSource(p.source, 'e2e'), SYSTEM_PACKAGES)).withWorkdir(
+      WORKDIR,
+    ),
     script,
   );
   const { exitCode, output } = await outcome(run);

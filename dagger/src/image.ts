@@ -1,5 +1,6 @@
 import { dag, type Container } from '@dagger.io/dagger';
 import { built, WORKDIR } from './base.js';
+import { MANIFESTS } from './sources.js';
 import type { Pipeline } from './context.js';
 import { IMAGE_NAMES } from './release/references.js';
 
@@ -21,9 +22,7 @@ function labelled(container: Container, title: string, revision: string): Contai
 
 /** Production dependencies of the app workspace only (no dev tools in the image). */
 function productionModules(p: Pipeline): Container {
-  const manifests = dag.directory().withDirectory('.', p.source, {
-    include: ['package.json', 'package-lock.json', '*/package.json'],
-  });
+  const manifests = p.source.filter({ include: MANIFESTS });
   return dag
     .container()
     .from(p.images.node)

@@ -73,9 +73,6 @@ export const ACTIONLINT_IMAGE = toolImage(VERSIONS.tools.actionlint);
 /** cosign: signs the published images and attaches, then verifies, their attestations. */
 export const COSIGN_IMAGE = toolImage(VERSIONS.tools.cosign);
 
-/** schemathesis release installed into the Python image (PyPI). */
-export const SCHEMATHESIS_VERSION = '4.32.5';
-
 /** The images one pipeline run uses, after constructor overrides. */
 export interface Images {
   node: string;

@@ -213,7 +213,7 @@ export class Aichat {
 
   /**
    * OWASP ZAP baseline scan of the stack started for this run (frontend, backend, PostgreSQL,
-   * Redis). Returns report.html and report.json; fails on FAIL-level alerts (dagger/zap/rules.tsv,
+   * Redis). Returns report.html and report.json; fails on FAIL-level alerts (dagger/config/zap-rules.tsv,
    * or high risk) unless failOnGate=false.
    *
    * @param failOnGate Fail on FAIL-level alerts (true) or always return the reports (false).

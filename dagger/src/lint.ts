@@ -9,7 +9,7 @@ import { combineGates, exitCodeGate } from './gates/gate.js';
  * parallel), so a failure names its linter and its report holds that linter's output alone.
  */
 function npmCheck(p: Pipeline, script: string): ReturnType<typeof runAllowingFailure> {
-  return runAllowingFailure(workspace(p), `npm run ${script}`);
+  return runAllowingFailure(workspace(p, p.source), `npm run ${script}`);
 }
 
 /** `helm lint --strict` on the chart with its defaults and with each environment's values file. */

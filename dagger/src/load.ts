@@ -1,39 +1,28 @@
-import { dag, type Service } from '@dagger.io/dagger';
+import type { Service } from '@dagger.io/dagger';
 import type { Pipeline, StageResult } from './context.js';
-import { gateK6 } from './gates/k6.js';
-import { runGate } from './gates/run.js';
 import { backendService } from './stack.js';
+import { stageResult, toolchains } from './toolchains.js';
+
+/** aichat's k6 scenario, in the directory the k6 module mounts (dagger/config). */
+const SCENARIO = 'k6-aichat.js';
 
 /**
- * k6 (dagger/k6/aichat.js: HTTP and WebSocket chat scenarios with thresholds on p95 latency,
- * error rate and time to first token) against `target`, by default the ephemeral stack. Reports:
- * summary.json and k6's HTML dashboard (report.html). k6 exits 99 when a threshold fails; the run
- * is allowed to fail so the reports survive, and the gate reads summary.json.
+ * k6 by the k6 module (dagger/k6) running dagger/config/k6-aichat.js: HTTP and WebSocket chat
+ * scenarios with thresholds on p95 latency, error rate and time to first token, against `target`,
+ * by default the ephemeral stack. Reports: summary.json, k6's HTML dashboard (report.html) and
+ * its log; the gate fails on any crossed threshold.
  */
-export async function loadStage(
+export function loadStage(
   p: Pipeline,
   vus: number,
   duration: string,
   target?: Service,
 ): Promise<StageResult> {
-  const container = dag
-    .container()
-    .from(p.images.k6)
-    .withEntrypoint([])
-    .withServiceBinding('aichat', target ?? backendService(p))
-    .withDirectory('/scripts', p.source.directory('dagger/k6'))
-    .withEnvVariable('BASE_URL', 'http://aichat:8080')
-    .withEnvVariable('VUS', String(vus))
-    .withEnvVariable('DURATION', duration)
-    .withEnvVariable('OUT_DIR', '/tmp/out')
-    .withEnvVariable('K6_WEB_DASHBOARD', 'true')
-    .withEnvVariable('K6_WEB_DASHBOARD_EXPORT', '/tmp/out/report.html')
-    .withEnvVariable('K6_NO_USAGE_REPORT', 'true');
-  return runGate(container, 'mkdir -p /tmp/out && k6 run --quiet /scripts/aichat.js', {
-    name: 'load-test',
-    judge: async (run) => gateK6(await run.file('/tmp/out/summary.json').contents()),
-    missing: (exitCode) => `k6 exit ${exitCode}`,
-    reports: '/tmp/out',
-    log: 'k6.log',
+  const scripts = p.source.directory('dagger/config');
+  const result = toolchains.k6({ image: p.images.k6 }).run(scripts, SCENARIO, {
+    target: target ?? backendService(p),
+    targetHost: 'aichat',
+    env: ['BASE_URL=http://aichat:8080', `VUS=${vus}`, `DURATION=${duration}`],
   });
+  return stageResult('load-test', result);
 }

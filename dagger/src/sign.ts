@@ -3,31 +3,14 @@ import { cosignContainer, cosignFlags, type RegistryAccess } from './cosign.js';
 import type { Pipeline } from './context.js';
 import { type ProvenanceInput, provenancePredicate } from './release/provenance.js';
 import { parseReference, pinnedReference } from './release/references.js';
-import { OFFLINE_FLAGS, trivy } from './scan.js';
+import { trivy } from './scan.js';
 
 /**
- * The CycloneDX SBOM of an image, by Trivy from the image itself (an OCI tarball): every OS and npm
+ * The CycloneDX SBOM of an image, by the Trivy module from the image itself: every OS and npm
  * package in it. It needs no vulnerability database, so it works offline.
  */
 export function sbomFile(p: Pipeline, image: Container): File {
-  return trivy(p)
-    .withFile('/target/image.tar', image.asTarball())
-    .withExec([
-      'trivy',
-      'image',
-      '--format',
-      'cyclonedx',
-      ...OFFLINE_FLAGS,
-      // Its own cache: an SBOM needs no database, and parallel runs on the shared cache volume
-      // wait on its lock until they time out.
-      '--cache-dir',
-      '/tmp/trivy-sbom',
-      '--output',
-      '/target/sbom.cdx.json',
-      '--input',
-      '/target/image.tar',
-    ])
-    .file('/target/sbom.cdx.json');
+  return trivy(p).sbom(image);
 }
 
 /** One pushed image to sign: its reference as `publish` printed it and the image itself. */

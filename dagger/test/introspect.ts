@@ -1,7 +1,7 @@
 // Runs the TypeScript SDK's own introspector (what the engine's TypeScript runtime runs to
 // register the module) on a module directory's src/, and renders the result the way
 // `dagger functions` names it.
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -21,6 +21,13 @@ export interface IntrospectedFunction {
 /** The module as the introspector sees it. */
 export interface IntrospectedModule {
   description: string;
+  /**
+   * Types its objects refer to (arguments, returns, fields) that are neither core types nor its
+   * own objects, e.g. a plain interface taken by a constructor: the introspector registers it as
+   * an interface the module never defines, and a stock v0.21.8 engine panics (a nil type in
+   * getSchemaJSON) building the clients of every module that depends on it.
+   */
+  danglingTypes: string[];
   constructorArguments: IntrospectedFunction['arguments'];
   constructorSource: { defaultPath?: string; ignore?: string[] };
   functions: IntrospectedFunction[];
@@ -30,6 +37,11 @@ interface TypeDef {
   kind: string;
   name?: string;
   typeDef?: TypeDef;
+}
+interface RegisteredObject {
+  constructor?: { arguments: Record<string, Arg> };
+  methods: Record<string, Fn>;
+  properties?: Record<string, { type?: TypeDef }>;
 }
 interface Arg {
   name: string;
@@ -92,9 +104,14 @@ function args(record: Record<string, Arg>): IntrospectedFunction['arguments'] {
 
 /**
  * Introspects `moduleDir`/src with the SDK's `scan()`, taken from the @dagger.io/dagger that
- * `moduleDir` installed (its own node_modules, as the runtime installs it).
+ * `moduleDir` installed (its own node_modules, as the runtime installs it): the module `name`
+ * (dagger.json's) and its main object `mainObject`.
  */
-export async function introspect(moduleDir: string): Promise<IntrospectedModule> {
+export async function introspect(
+  moduleDir: string,
+  name = 'aichat',
+  mainObject = 'Aichat',
+): Promise<IntrospectedModule> {
   const src = join(moduleDir, 'src');
   const require = createRequire(join(moduleDir, 'package.json'));
   const sdkMain = require.resolve('@dagger.io/dagger');
@@ -112,22 +129,36 @@ export async function introspect(moduleDir: string): Promise<IntrospectedModule>
     .map((f) => join(src, f))
     .concat(clientGen);
   // load=false: the AST analysis is the registration; importing would need a live engine.
-  const mod = await scan(files, 'aichat', false);
+  const mod = await scan(files, name, false);
   const json = JSON.parse(JSON.stringify(mod)) as {
     description?: string;
-    objects: Record<
-      string,
-      { constructor?: { arguments: Record<string, Arg> }; methods: Record<string, Fn> }
-    >;
+    objects: Record<string, RegisteredObject>;
+    enums?: Record<string, unknown>;
   };
-  const main = json.objects.Aichat;
-  if (!main) throw new Error(`no Aichat object; found ${Object.keys(json.objects).join(', ')}`);
+  const main = json.objects[mainObject];
+  if (!main) {
+    throw new Error(`no ${mainObject} object; found ${Object.keys(json.objects).join(', ')}`);
+  }
   // isCheck/isUp are not part of toJSON(): read them from the live objects.
   const live = (mod as unknown as { objects: Record<string, { methods: Record<string, Fn> }> })
-    .objects.Aichat?.methods;
+    .objects[mainObject]?.methods;
   const sourceArg = main.constructor?.arguments.source;
+  const core = new Set(
+    [...readFileSync(clientGen, 'utf8').matchAll(/export declare class (\w+)/g)].map((m) => m[1]),
+  );
+  const known = (name: string): boolean =>
+    core.has(name) || name in json.objects || name in (json.enums ?? {});
   return {
     description: json.description ?? '',
+    danglingTypes: [
+      ...new Set(
+        Object.entries(json.objects).flatMap(([owner, o]) =>
+          referencedTypes(o)
+            .filter((t) => t.name !== undefined && (t.kind === 'INTERFACE_KIND' || !known(t.name)))
+            .map((t) => `${owner} → ${t.name ?? '?'}`),
+        ),
+      ),
+    ],
     constructorArguments: args(main.constructor?.arguments ?? {}),
     constructorSource: { defaultPath: sourceArg?.defaultPath, ignore: sourceArg?.ignore },
     functions: Object.values(main.methods).map((m) => ({
@@ -140,6 +171,22 @@ export async function introspect(moduleDir: string): Promise<IntrospectedModule>
       arguments: args(m.arguments),
     })),
   };
+}
+
+/** Every type an object's constructor, functions and fields refer to, list element types included. */
+function referencedTypes(o: RegisteredObject): TypeDef[] {
+  const args = [
+    o.constructor?.arguments ?? {},
+    ...Object.values(o.methods).map((f) => f.arguments),
+  ];
+  return [
+    ...args.flatMap((a) => Object.values(a).map((x) => x.type)),
+    ...Object.values(o.methods).map((f) => f.returnType),
+    ...Object.values(o.properties ?? {}).map((p) => p.type),
+  ].flatMap(function unwrap(t: TypeDef | undefined): TypeDef[] {
+    if (t === undefined) return [];
+    return [t, ...unwrap(t.typeDef)];
+  });
 }
 
 /** A `dagger functions`-style listing, plus each function's arguments. */

@@ -93,83 +93,15 @@ export function helmTemplateArgs(r: RenderArgs): string[] {
   );
 }
 
-/** File name pattern of kubeconform's JSON schemas inside a schema directory. */
-export const SCHEMA_FILE = '{{ .ResourceKind }}{{ .KindSuffix }}.json';
-
-/**
- * Directory name of the strict standalone schemas of a Kubernetes version, CRDs included, as
- * scripts/install-k8s-tools.sh (helm/scripts/generate-schemas.sh) writes them.
- */
-export function schemaDirName(kubernetesVersion = KUBERNETES_VERSION): string {
-  return `v${kubernetesVersion}-standalone-strict`;
-}
-
-/**
- * Where kubeconform finds the CRD schemas (Argo Rollouts, Argo CD, Prometheus operator) when no
- * schema directory is given: the community CRDs catalog, laid out by group and version.
- */
-export const CRD_SCHEMA_LOCATION =
-  'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json';
-
-/**
- * kubeconform's schema locations: `schemaDir` (a directory of JSON schemas, CRDs included) or
- * `schemaLocation` (a URL template, e.g. a mirror) replace the default locations (Kubernetes' own
- * schemas plus {@link CRD_SCHEMA_LOCATION}), so a machine without internet never reaches for them.
- */
-export function schemaLocations(o: { schemaDir?: string; schemaLocation?: string }): string[] {
-  const locations: string[] = [];
-  if (o.schemaDir !== undefined) locations.push(`${o.schemaDir}/${SCHEMA_FILE}`);
-  if (o.schemaLocation) locations.push(o.schemaLocation);
-  return locations.length > 0 ? locations : ['default', CRD_SCHEMA_LOCATION];
-}
-
-/**
- * kubeconform arguments: strict (unknown and duplicate fields fail) and without
- * -ignore-missing-schemas, so a kind without a schema, CRDs included, fails too. `files` may be
- * `-` (stdin).
- */
-export function kubeconformArgs(o: {
-  kubernetesVersion?: string;
-  locations: string[];
-  files: string[];
-}): string[] {
-  return [
-    '-strict',
-    '-summary',
-    '-kubernetes-version',
-    o.kubernetesVersion ?? KUBERNETES_VERSION,
-    ...o.locations.flatMap((l) => ['-schema-location', l]),
-    ...o.files,
-  ];
-}
-
-/**
- * Which Rego packages conftest applies: `all`, or one namespace (`main` gathers every aichat.*
- * policy, `aichat.<policy>` is one policy alone).
- */
-export type PolicyScope = 'all' | (string & {});
-
-/**
- * The scope of the chart check: every namespace, so a policy package outside `main`'s reach
- * still applies.
- */
-export const CHART_POLICY_SCOPE: PolicyScope = 'all';
-
-/** `conftest test` arguments (after `conftest`); `json` adds `--output json`. */
-export function conftestArgs(o: {
-  policyDir: string;
-  files: string[];
-  scope?: PolicyScope;
-  json?: boolean;
-}): string[] {
-  const scope = o.scope ?? CHART_POLICY_SCOPE;
-  return [
-    'test',
-    '--no-color',
-    ...(o.json ? ['--output', 'json'] : []),
-    ...(scope === 'all' ? ['--all-namespaces'] : ['--namespace', scope]),
-    '--policy',
-    o.policyDir,
-    ...o.files,
-  ];
-}
+// kubeconform's and conftest's arguments are the kube-policy module's (dagger/kube-policy), shared
+// with the host's chart checks (helm/scripts/lib) so the two run the same commands.
+export {
+  conftestArgs,
+  CRD_SCHEMA_LOCATION,
+  DEFAULT_POLICY_SCOPE as CHART_POLICY_SCOPE,
+  kubeconformArgs,
+  type PolicyScope,
+  SCHEMA_FILE,
+  schemaDirName,
+  schemaLocations,
+} from '../../kube-policy/src/flags.js';

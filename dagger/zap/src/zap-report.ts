@@ -1,7 +1,9 @@
 import type { GateResult } from './gate.js';
 
 /** What a rules file says to do with an alert (zap-baseline's `-c` format). */
-export type ZapAction = 'FAIL' | 'WARN' | 'IGNORE';
+export type ZapAction = 'FAIL' | 'WARN' | 'INFO' | 'IGNORE';
+
+const ACTIONS: readonly string[] = ['FAIL', 'WARN', 'INFO', 'IGNORE'];
 
 /** One alert of a ZAP JSON report (`zap-baseline.py -J`). */
 export interface ZapAlert {
@@ -48,8 +50,9 @@ export function parseZapJson(json: string): ZapAlert[] {
 }
 
 /**
- * Parses a zap-baseline rules file: `<plugin id>\t<FAIL|WARN|IGNORE>\t(<name>)` per line,
- * `#` comments allowed.
+ * Parses a zap-baseline rules file: `<plugin id>\t<FAIL|WARN|INFO|IGNORE>\t(<name>)` per line,
+ * `#` comments allowed. `OUTOFSCOPE` lines (a URL regex, applied by ZAP itself) are skipped.
+ * Anything else throws, so that a typo cannot silently turn a FAIL into the default.
  */
 export function parseZapRules(tsv: string): Map<string, ZapAction> {
   const rules = new Map<string, ZapAction>();
@@ -57,10 +60,11 @@ export function parseZapRules(tsv: string): Map<string, ZapAction> {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const [id, action] = trimmed.split('\t');
-    if (!id || (action !== 'FAIL' && action !== 'WARN' && action !== 'IGNORE')) {
+    if (action === 'OUTOFSCOPE') continue;
+    if (!id || action === undefined || !ACTIONS.includes(action)) {
       throw new Error(`bad ZAP rule line: ${line}`);
     }
-    rules.set(id, action);
+    rules.set(id, action as ZapAction);
   }
   return rules;
 }

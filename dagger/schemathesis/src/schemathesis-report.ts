@@ -80,14 +80,6 @@ export function parseSchemathesisAuthWarning(output: string): string[] {
   return operations;
 }
 
-/** Adds up the reports of several schemathesis runs against the same API. */
-export function mergeSchemathesisRuns(runs: SchemathesisRun[]): SchemathesisRun {
-  return {
-    operations: runs.reduce((n, r) => n + r.operations, 0),
-    failures: runs.flatMap((r) => r.failures),
-  };
-}
-
 /**
  * Fails on any 5xx response or schema violation, and when operations were never fuzzed past
  * authentication (`unauthenticated`, from {@link parseSchemathesisAuthWarning}): a run that
@@ -99,14 +91,14 @@ export function gateSchemathesis(run: SchemathesisRun, unauthenticated: string[]
     run.failures.filter((f) => f.kind === kind).length;
   if (run.operations === 0) {
     return {
-      name: 'fuzz-api',
+      name: 'schemathesis',
       passed: false,
       summary: 'no API operation was tested',
       findings: [],
     };
   }
   return {
-    name: 'fuzz-api',
+    name: 'schemathesis',
     passed: blocking.length === 0 && unauthenticated.length === 0,
     summary:
       `${run.operations} operations: ${count('server-error')} server error(s), ` +
