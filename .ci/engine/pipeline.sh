@@ -212,6 +212,9 @@ module_bindings() {
   local copy tsc=$PWD/node_modules/.bin/tsc
   copy=$(mktemp -d)
   git archive HEAD | tar -x -C "$copy"
+  # A repository of its own: the engine takes a module's context (what `../../trivy` may reach)
+  # from the enclosing git root.
+  git -C "$copy" init -q
   ln -s "$PWD/node_modules" "$copy/node_modules"
   (cd "$copy" && dagger develop) || return 1
   printf '%s\n' "import { dag } from '@dagger.io/dagger';" "import type { Toolchains } from './toolchains.js';" \

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { stampedTokens, type TokenPlan } from './common.js';
+import { stampedEvents, type TokenPlan } from './common.js';
 
 /** Starts the bare relay; each `start` frame streams `plan.tokens` tokens to that socket. */
 export async function startBareRelay(plan: TokenPlan) {
@@ -16,8 +16,9 @@ export async function startBareRelay(plan: TokenPlan) {
       const { conversationId } = JSON.parse(String(data)) as { conversationId: string };
       const messageId = randomUUID();
       const { tokens, paceMs, gate } = plan;
-      for await (const text of stampedTokens(tokens, paceMs, undefined, gate)) {
-        ws.send(JSON.stringify({ type: 'delta', conversationId, messageId, text }));
+      for await (const event of stampedEvents(tokens, paceMs, undefined, gate)) {
+        if (event.type !== 'delta') break;
+        ws.send(JSON.stringify({ type: 'delta', conversationId, messageId, text: event.text }));
       }
       ws.send(
         JSON.stringify({

@@ -15,7 +15,7 @@ import { createDb, migrateLatest } from '../src/db/index.js';
 import { createDeps, type AppDeps } from '../src/deps.js';
 import { createLogger } from '../src/logger.js';
 import { createProviderRegistry } from '../src/providers/registry.js';
-import type { Provider } from '../src/providers/types.js';
+import type { Provider, ProviderEvent } from '../src/providers/types.js';
 import type { PubSub } from '../src/pubsub/types.js';
 import { wallNow } from './clock.js';
 
@@ -66,16 +66,18 @@ export class StartGate {
 }
 
 /**
- * Yields `count` tokens, as fast as the event loop allows (one per turn, like a fast upstream)
- * or one every `paceMs`; each token carries the monotonic time it was produced so the client
- * can measure latency.
+ * Yields `count` delta events, as fast as the event loop allows (one per turn, like a fast
+ * upstream) or one every `paceMs`, then a `done` event with the usage (not when aborted: a
+ * provider's stream then just ends). Each token carries the monotonic time it was produced so
+ * the client can measure latency. Our provider is this very generator and the bare relay
+ * iterates it too, so the token source costs both sides the same.
  */
-export async function* stampedTokens(
+export async function* stampedEvents(
   count: number,
   paceMs = 0,
   signal?: AbortSignal,
   gate?: StartGate,
-): AsyncGenerator<string> {
+): AsyncGenerator<ProviderEvent> {
   await gate?.arrive();
   // Paced streams start at a random point of their first interval, as independent upstreams
   // would: in lock-step, every stream's token would land in the same millisecond.
@@ -84,8 +86,9 @@ export async function* stampedTokens(
     if (paceMs > 0 && i > 0) await sleep(paceMs);
     else await nextTick();
     if (signal?.aborted) return;
-    yield `${wallNow().toFixed(3)} `;
+    yield { type: 'delta', text: `${wallNow().toFixed(3)} ` };
   }
+  yield { type: 'done', usage: { promptTokens: 1, completionTokens: count }, finishReason: 'stop' };
 }
 
 /** Token source settings, changed between runs by the benchmark. */
@@ -95,20 +98,11 @@ export interface TokenPlan {
   gate?: StartGate;
 }
 
-/** The benchmark provider: stamped tokens per `plan` (read at each stream's start), then usage. */
+/** The benchmark provider: stamped events per `plan` (read at each stream's start). */
 export function benchProvider(plan: TokenPlan): Provider {
   return {
     kind: 'echo',
-    async *stream(_request, signal) {
-      const { tokens, paceMs, gate } = plan;
-      for await (const text of stampedTokens(tokens, paceMs, signal, gate))
-        yield { type: 'delta', text };
-      yield {
-        type: 'done',
-        usage: { promptTokens: 1, completionTokens: tokens },
-        finishReason: 'stop',
-      };
-    },
+    stream: (_request, signal) => stampedEvents(plan.tokens, plan.paceMs, signal, plan.gate),
   };
 }
 

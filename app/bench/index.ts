@@ -10,6 +10,7 @@
  *   --redis URL  (BENCH_REDIS_URL)               Redis for the Redis mode; default: a throwaway
  *                redis-server from PATH; `--redis off` skips the Redis mode
  *   --only relay|idle
+ *   --profile DIR  a CPU profile of each measured run (gate open → last completion), per side
  */
 import { parseArgs } from 'node:util';
 import { benchIdle } from './idle.js';
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     redis: { type: 'string' },
     only: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const num = (flag: string | undefined, env: string | undefined, fallback: number) => {
@@ -45,7 +47,15 @@ const TARGETS = { throughputRatio: 0.8, addedP99Ms: 2, idleRssMiB: 400 };
 const relay =
   values.only === 'idle'
     ? undefined
-    : await benchRelay({ streams, tokens, paceMs, pacedTokens: 40, runs, redis });
+    : await benchRelay({
+        streams,
+        tokens,
+        paceMs,
+        pacedTokens: 40,
+        runs,
+        redis,
+        profileDir: values.profile,
+      });
 const idle = values.only === 'relay' ? undefined : await benchIdle({ sockets });
 console.log(JSON.stringify({ relay, idle, targets: TARGETS }, null, 2));
 
@@ -58,7 +68,8 @@ if (relay) {
     `relay, memory mode, ${relay.streams} streams, median of ${relay.runs} runs:`,
     `  throughput ours ${t.tokensPerSecond.ours} vs bare ${t.tokensPerSecond.bare} tokens/s, ` +
       `ratio ${t.ratio} [${t.ratioSpread.join('–')}] (${ok(t.ratio >= TARGETS.throughputRatio)} ≥${TARGETS.throughputRatio})`,
-    `  CPU per million tokens ours ${c.ours} s vs bare ${c.bare} s (×${c.oursOverBare})`,
+    `  CPU per million tokens ours ${c.ours} s vs bare ${c.bare} s (×${c.oursOverBare}); ` +
+      `user space ours ${c.userSpace.ours} s vs bare ${c.userSpace.bare} s`,
     `  per-token latency at ${l.offeredTokensPerSecond} tokens/s: p99 ours ${l.ours.p99} ms vs bare ${l.bare.p99} ms, ` +
       `added ${l.addedMs.p99} ms (${ok(l.addedMs.p99 < TARGETS.addedP99Ms)} <${TARGETS.addedP99Ms}); ` +
       `p50 added ${l.addedMs.p50} ms, p99.9 added ${l.addedMs.p999} ms`,

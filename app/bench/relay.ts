@@ -17,7 +17,8 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,13 +70,29 @@ interface Side {
 interface Measured extends ClientResult {
   /** Server-process CPU seconds per million tokens delivered to the sending sockets. */
   cpuSecondsPerMillionTokens: number;
+  /** The user-space part of it (the rest is the kernel's: mostly socket writes). */
+  userCpuSecondsPerMillionTokens: number;
 }
+
+/**
+ * With `--profile DIR`, each measured run is CPU-profiled from the gate's opening to its last
+ * completion (DIR/<label>-<ours|bare>-<n>.cpuprofile): unlike `node --cpu-prof`, a profile then
+ * holds one side only, without the set-up.
+ */
+const profiler = { dir: undefined as string | undefined, label: 'warm-up', n: 0 };
 
 /** One measured run of one side: arms the gate, runs the clients, times the server's CPU. */
 async function measure(side: Side, plan: TokenPlan, gate: StartGate): Promise<Measured> {
   gate.arm(side.streams.length);
   let cpu0: NodeJS.CpuUsage | undefined;
-  void gate.open.then(() => (cpu0 = process.cpuUsage()));
+  const session = profiler.dir ? new Session() : undefined;
+  let profiling: Promise<unknown> = Promise.resolve();
+  void gate.open.then(() => {
+    cpu0 = process.cpuUsage();
+    if (!session) return;
+    session.connect();
+    profiling = session.post('Profiler.enable').then(() => session.post('Profiler.start'));
+  });
   const result = await runClient({
     mode: side.mode,
     runId: randomUUID().slice(0, 8),
@@ -84,8 +101,20 @@ async function measure(side: Side, plan: TokenPlan, gate: StartGate): Promise<Me
     streams: side.streams,
   });
   const cpu = process.cpuUsage(cpu0);
+  if (session && profiler.dir) {
+    await profiling;
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    const file = join(profiler.dir, `${profiler.label}-${side.mode}-${++profiler.n}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+  }
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  return { ...result, cpuSecondsPerMillionTokens: (cpuSeconds / result.tokens) * 1e6 };
+  return {
+    ...result,
+    cpuSecondsPerMillionTokens: (cpuSeconds / result.tokens) * 1e6,
+    // µs per token is s per million tokens.
+    userCpuSecondsPerMillionTokens: cpu.user / result.tokens,
+  };
 }
 
 /** Runs bare and ours `runs` times each, alternating which goes first. */
@@ -127,6 +156,10 @@ function throughputReport(runs: Array<{ bare: Measured; ours: Measured }>) {
       bare: med(runs.map((r) => r.bare.cpuSecondsPerMillionTokens)),
       ours: med(runs.map((r) => r.ours.cpuSecondsPerMillionTokens)),
       oursOverBare: med(cpuRatios),
+      userSpace: {
+        bare: med(runs.map((r) => r.bare.userCpuSecondsPerMillionTokens)),
+        ours: med(runs.map((r) => r.ours.userCpuSecondsPerMillionTokens)),
+      },
     },
     oursFramesPerToken: med(runs.map((r) => r.ours.frames / r.ours.tokens)),
     sendToFirstTokenMsP50: {
@@ -180,6 +213,8 @@ export interface RelayOptions {
   runs: number;
   /** Also run the Redis mode; a URL to use, or undefined to start a throwaway redis-server. */
   redis: false | { url?: string | undefined };
+  /** A directory for CPU profiles of the measured runs (see `profiler`). */
+  profileDir?: string | undefined;
 }
 
 /** One user per stream, with a socket on each of `apps` (chat.send on app i % n). */
@@ -206,6 +241,7 @@ async function pubsubDrained(from: BenchApp, to: BenchApp): Promise<void> {
 /** Runs benchmark (a) and returns its report. */
 export async function benchRelay(options: RelayOptions) {
   const { streams, tokens, runs } = options;
+  if (options.profileDir) mkdirSync((profiler.dir = options.profileDir), { recursive: true });
   const plan: TokenPlan = { tokens, paceMs: 0, gate: new StartGate() };
   const gate = plan.gate as StartGate;
   const bareRelay = await startBareRelay(plan);
@@ -227,6 +263,7 @@ export async function benchRelay(options: RelayOptions) {
 
   plan.tokens = tokens;
   plan.paceMs = 0;
+  profiler.label = 'memory-throughput';
   const fast = await interleave(
     runs,
     () => measure(bareSide, plan, gate),
@@ -241,6 +278,7 @@ export async function benchRelay(options: RelayOptions) {
     Math.max(10, Math.ceil((streams / (0.25 * throughput.tokensPerSecond.bare)) * 1000));
   plan.tokens = options.pacedTokens;
   plan.paceMs = paceMs;
+  profiler.label = 'memory-latency';
   const paced = await interleave(
     runs,
     () => measure(bareSide, plan, gate),
@@ -277,6 +315,7 @@ export async function benchRelay(options: RelayOptions) {
       plan.paceMs = 0;
       await measure({ ...redisSide, streams: redisSide.streams.slice(0, 50) }, plan, gate);
       plan.tokens = tokens;
+      profiler.label = 'redis-throughput';
       const redisFast = await interleave(
         runs,
         () => measure(bareSide, plan, gate),
@@ -284,6 +323,7 @@ export async function benchRelay(options: RelayOptions) {
       );
       plan.tokens = options.pacedTokens;
       plan.paceMs = paceMs;
+      profiler.label = 'redis-latency';
       const redisPaced = await interleave(
         runs,
         () => measure(bareSide, plan, gate),

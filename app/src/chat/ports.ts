@@ -83,8 +83,22 @@ export interface ChatMetrics {
   providerError(kind: string): void;
 }
 
-/** Sends a frame to every socket of a user (this replica and, through pub/sub, the others). */
-export type FanOut = (userId: string, frame: ServerFrame) => void;
+/**
+ * Sends a frame to every socket of a user (this replica and, through pub/sub, the others).
+ * `data`, when given, is `frame` already serialized (exactly `JSON.stringify(frame)`).
+ */
+export type FanOut = (userId: string, frame: ServerFrame, data?: string) => void;
+
+/**
+ * The serialized start of a reply's delta frames, up to the text: a delta is then this, the
+ * text as a JSON string and `}` — the bytes `JSON.stringify` gives, at a quarter of the cost
+ * of serializing the whole frame for every token (issue #11).
+ * @example deltaPrefix('c1', 'm1') + JSON.stringify('Hi') + '}'
+ *   // '{"type":"delta","conversationId":"c1","messageId":"m1","text":"Hi"}'
+ */
+export function deltaPrefix(conversationId: string, messageId: string): string {
+  return `{"type":"delta","conversationId":${JSON.stringify(conversationId)},"messageId":${JSON.stringify(messageId)},"text":`;
+}
 
 /** Converts stored messages into the model's prompt turns. */
 export function toTurns(systemPrompt: string | null, messages: WireMessage[]): ChatTurn[] {

@@ -7,7 +7,14 @@ import type { Usage, WireMessage } from '../protocol/frames.js';
 import { ProviderError } from '../providers/errors.js';
 import type { Provider } from '../providers/types.js';
 import type { ContentFlusher } from './flusher.js';
-import type { AssistantOutcome, ChatMetrics, ChatQuota, FanOut, NewReply } from './ports.js';
+import {
+  deltaPrefix,
+  type AssistantOutcome,
+  type ChatMetrics,
+  type ChatQuota,
+  type FanOut,
+  type NewReply,
+} from './ports.js';
 
 /** Why a stream was aborted; every reason ends the reply as `interrupted`. */
 export type AbortReason = 'stop' | 'offline' | 'shutdown';
@@ -50,6 +57,7 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
   const { userId, conversationId } = job;
   const started = performance.now();
   let message: WireMessage | undefined;
+  let prefix = '';
   let content = '';
   let usage: Usage | null = null;
   let outcome: AssistantOutcome['status'] = 'interrupted';
@@ -82,13 +90,19 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
       if (!message) {
         metrics.firstToken(job.model, (performance.now() - started) / 1000);
         message = await create({ status: 'streaming', content: '' });
+        prefix = deltaPrefix(conversationId, message.id);
       }
       content += event.text;
       // What the periodic save stores is what has been sent: a prefix of the final content.
       deps.flusher.mark(message.id, content);
       // Each token goes out at once; the ws layer merges deltas only for a socket (or broker)
       // that is behind (ws/outbox.ts).
-      fanOut(userId, { type: 'delta', conversationId, messageId: message.id, text: event.text });
+      const { text } = event;
+      fanOut(
+        userId,
+        { type: 'delta', conversationId, messageId: message.id, text },
+        prefix + JSON.stringify(text) + '}',
+      );
     }
     // Ending without `done` means the signal aborted the provider.
   } catch (err) {

@@ -58,21 +58,22 @@ const SQLITE_UPDATE_CONTENT = `UPDATE messages SET content = ?, updated_at = ?
   WHERE id = ? AND status = 'streaming'`;
 
 /**
- * Reply rows created in one batch (issue #11): per row, the replaced reply goes, created_at is
- * kept after the conversation's newest message, and the conversation's updated_at follows.
+ * Message rows created in one statement (issue #11): per row, the replaced reply goes,
+ * created_at is kept after the conversation's newest message, and the conversation's
+ * updated_at follows.
  */
-const PG_INSERT_REPLIES = `WITH v AS (
-    SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[],
-      ?::text[], ?::text[], ?::text[], ?::timestamptz[])
-      AS v(id, conversation_id, status, content, prompt_tokens, completion_tokens, error_code,
-        error_message, replaces, at)
+const PG_INSERT_MESSAGES = `WITH v AS (
+    SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+      ?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
+      AS v(id, conversation_id, role, status, content, client_message_id, prompt_tokens,
+        completion_tokens, error_code, error_message, replaces, at)
   ), gone AS (
     DELETE FROM messages m USING v WHERE m.id = v.replaces
   ), ins AS (
     INSERT INTO messages (id, conversation_id, role, content, status, client_message_id,
       prompt_tokens, completion_tokens, error_code, error_message, created_at, updated_at)
-    SELECT v.id, v.conversation_id, 'assistant', v.content, v.status, NULL, v.prompt_tokens,
-      v.completion_tokens, v.error_code, v.error_message, t.at, t.at
+    SELECT v.id, v.conversation_id, v.role, v.content, v.status, v.client_message_id,
+      v.prompt_tokens, v.completion_tokens, v.error_code, v.error_message, t.at, t.at
     FROM v CROSS JOIN LATERAL (
       SELECT greatest(v.at, max(m.created_at) + interval '1 millisecond') AS at
       FROM messages m WHERE m.conversation_id = v.conversation_id
@@ -109,10 +110,10 @@ interface SqliteClient {
   releaseConnection(conn: SqliteConnection): Promise<unknown>;
 }
 
-/** The batched writes of streaming replies, prepared once per SQLite connection. */
+/** The batched writes of chat messages, prepared once per SQLite connection. */
 interface SqliteReplyWrites {
   updateContents(rows: ReadonlyArray<readonly [string, string]>, at: number): void;
-  insertReplies(rows: readonly MessageRow[], replaces: ReadonlyArray<string | undefined>): void;
+  insertMessages(rows: readonly MessageRow[], replaces: ReadonlyArray<string | undefined>): void;
   finishReplies(rows: readonly ReplyOutcome[], at: number): void;
 }
 const sqliteStatements = new WeakMap<SqliteConnection, SqliteReplyWrites>();
@@ -126,7 +127,7 @@ function prepareReplyWrites(conn: SqliteConnection): SqliteReplyWrites {
   const insert = conn.prepare(
     `INSERT INTO messages (id, conversation_id, role, content, status, client_message_id,
       prompt_tokens, completion_tokens, error_code, error_message, created_at, updated_at)
-      VALUES (?, ?, 'assistant', ?, ?, NULL, ?, ?, ?, ?, ?, ?)`,
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const touch = conn.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?');
   const finish = conn.prepare(SQLITE_FINISH_REPLY);
@@ -134,7 +135,7 @@ function prepareReplyWrites(conn: SqliteConnection): SqliteReplyWrites {
     updateContents: conn.transaction((rows: ReadonlyArray<readonly [string, string]>, at) => {
       for (const [id, text] of rows) content.run(text, at, id);
     }),
-    insertReplies: conn.transaction(
+    insertMessages: conn.transaction(
       (rows: readonly MessageRow[], replaces: ReadonlyArray<string | undefined>) => {
         rows.forEach((r, i) => {
           const gone = replaces[i];
@@ -145,8 +146,10 @@ function prepareReplyWrites(conn: SqliteConnection): SqliteReplyWrites {
           insert.run(
             r.id,
             r.conversation_id,
+            r.role,
             r.content,
             r.status,
+            r.client_message_id,
             r.prompt_tokens,
             r.completion_tokens,
             r.error_code,
@@ -172,6 +175,31 @@ function prepareReplyWrites(conn: SqliteConnection): SqliteReplyWrites {
         );
       }
     }),
+  };
+}
+
+/** A new message's row; created_at is now until the insert keeps it after the newest one. */
+function newRow(
+  sqlite: boolean,
+  conversationId: string,
+  fields: Pick<MessageRow, 'role' | 'content' | 'status' | 'client_message_id'> &
+    Partial<
+      Pick<MessageRow, 'prompt_tokens' | 'completion_tokens' | 'error_code' | 'error_message'>
+    >,
+): MessageRow {
+  const now = new Date();
+  // SQLite stores epoch milliseconds (as knex wrote them), PostgreSQL timestamps.
+  const at = sqlite ? now.getTime() : now;
+  return {
+    id: randomUUID(),
+    conversation_id: conversationId,
+    prompt_tokens: null,
+    completion_tokens: null,
+    error_code: null,
+    error_message: null,
+    ...fields,
+    created_at: at,
+    updated_at: at,
   };
 }
 
@@ -215,20 +243,22 @@ export class MessageStore {
   /**
    * Stores the user's message in a conversation the caller checked is the user's (the chat
    * service did, once). Idempotent on (conversationId, clientMessageId) through the unique index:
-   * a resend that lost the race returns the stored row with `created: false`.
+   * a resend that lost the race returns the stored row with `created: false`. One statement on
+   * PostgreSQL, prepared statements on SQLite (issue #11: it was five knex queries per chat.send).
    */
   async insertUserMessage(
     conversationId: string,
     input: { content: string; clientMessageId: string },
   ): Promise<{ message: Message; created: boolean }> {
     try {
-      const message = await this.insert(conversationId, {
+      const row = newRow(this.sqlite, conversationId, {
         role: 'user',
         content: input.content,
         status: 'complete',
         client_message_id: input.clientMessageId,
       });
-      return { message, created: true };
+      await this.insertRows([row], [undefined]);
+      return { message: toMessage(row), created: true };
     } catch (err) {
       const raced = await this.findByClientId(conversationId, input.clientMessageId);
       if (raced) return { message: raced, created: false };
@@ -293,50 +323,57 @@ export class MessageStore {
    * order. The chat service group-commits the replies that start while an insert runs.
    */
   async createReplies(batch: readonly NewReply[]): Promise<Message[]> {
-    const now = new Date();
-    // created_at: now, or just after the conversation's newest message (set in the SQL).
-    const at = this.sqlite ? now.getTime() : now;
-    const rows: MessageRow[] = batch.map((r) => ({
-      id: randomUUID(),
-      conversation_id: r.conversationId,
-      role: 'assistant',
-      content: r.content,
-      status: r.status,
-      client_message_id: null,
-      prompt_tokens: r.usage?.promptTokens ?? null,
-      completion_tokens: r.usage?.completionTokens ?? null,
-      error_code: r.error?.code ?? null,
-      error_message: r.error?.message ?? null,
-      created_at: at,
-      updated_at: at,
-    }));
-    if (rows.length === 0) return [];
-    if (this.sqlite) {
-      const replaces = batch.map((r) => r.replaces);
-      await this.onSqlite((w) => w.insertReplies(rows, replaces));
-    } else {
-      const col = <K extends keyof MessageRow>(k: K) => rows.map((r) => r[k]);
-      const bindings = [
-        col('id'),
-        col('conversation_id'),
-        col('status'),
-        col('content'),
-        col('prompt_tokens'),
-        col('completion_tokens'),
-        col('error_code'),
-        col('error_message'),
-        batch.map((r) => r.replaces ?? null),
-        col('created_at'),
-        // pg sends arrays holding NULLs as they are; knex's types only know arrays without.
-      ] as unknown as Knex.RawBinding[];
-      const result = await this.db.raw<{ rows: Array<{ id: string; created_at: Date }> }>(
-        PG_INSERT_REPLIES,
-        bindings,
-      );
-      const at = new Map(result.rows.map((r) => [r.id, r.created_at]));
-      for (const r of rows) r.created_at = r.updated_at = at.get(r.id) ?? now;
-    }
+    const rows = batch.map((r) =>
+      newRow(this.sqlite, r.conversationId, {
+        role: 'assistant',
+        content: r.content,
+        status: r.status,
+        client_message_id: null,
+        prompt_tokens: r.usage?.promptTokens ?? null,
+        completion_tokens: r.usage?.completionTokens ?? null,
+        error_code: r.error?.code ?? null,
+        error_message: r.error?.message ?? null,
+      }),
+    );
+    await this.insertRows(
+      rows,
+      batch.map((r) => r.replaces),
+    );
     return rows.map(toMessage);
+  }
+
+  /**
+   * Inserts rows in one transaction, deleting each one's `replaces`; sets their created_at
+   * (kept after the conversation's newest message) as stored.
+   */
+  private async insertRows(
+    rows: MessageRow[],
+    replaces: ReadonlyArray<string | undefined>,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    if (this.sqlite) return this.onSqlite((w) => w.insertMessages(rows, replaces));
+    const col = <K extends keyof MessageRow>(k: K) => rows.map((r) => r[k]);
+    const bindings = [
+      col('id'),
+      col('conversation_id'),
+      col('role'),
+      col('status'),
+      col('content'),
+      col('client_message_id'),
+      col('prompt_tokens'),
+      col('completion_tokens'),
+      col('error_code'),
+      col('error_message'),
+      replaces.map((r) => r ?? null),
+      col('created_at'),
+      // pg sends arrays holding NULLs as they are; knex's types only know arrays without.
+    ] as unknown as Knex.RawBinding[];
+    const result = await this.db.raw<{ rows: Array<{ id: string; created_at: Date }> }>(
+      PG_INSERT_MESSAGES,
+      bindings,
+    );
+    const at = new Map(result.rows.map((r) => [r.id, r.created_at]));
+    for (const r of rows) r.created_at = r.updated_at = at.get(r.id) ?? r.created_at;
   }
 
   /** Writes several replies' final states in one transaction (one statement on PostgreSQL). */
@@ -486,38 +523,5 @@ export class MessageStore {
       .where({ conversation_id: conversationId, client_message_id: clientMessageId })
       .first();
     return row && toMessage(row);
-  }
-
-  /**
-   * Inserts a message and bumps the conversation's updated_at, in one transaction. created_at is kept strictly increasing within a conversation, so a user message
-   * and its reply written in the same millisecond still list in order.
-   */
-  private async insert(
-    conversationId: string,
-    fields: Pick<MessageRow, 'role' | 'content' | 'status' | 'client_message_id'> &
-      Partial<Pick<MessageRow, 'error_code' | 'error_message'>>,
-  ): Promise<Message> {
-    return this.db.transaction(async (trx) => {
-      const latest = await trx<MessageRow>('messages')
-        .where('conversation_id', conversationId)
-        .max({ at: 'created_at' })
-        .first();
-      const last = latest?.at == null ? 0 : new Date(latest.at as Date | number).getTime();
-      const at = new Date(Math.max(Date.now(), last + 1));
-      const row: MessageRow = {
-        id: randomUUID(),
-        conversation_id: conversationId,
-        prompt_tokens: null,
-        completion_tokens: null,
-        error_code: null,
-        error_message: null,
-        ...fields,
-        created_at: at,
-        updated_at: at,
-      };
-      await trx<MessageRow>('messages').insert(row);
-      await trx('conversations').where({ id: conversationId }).update({ updated_at: at });
-      return toMessage(row);
-    });
   }
 }

@@ -71,7 +71,7 @@ export function mountChat<A extends Koa>(
     },
     metrics: chatMetrics(deps.metrics),
     logger,
-    fanOut: (userId, frame) => hub.fanOut(userId, frame),
+    fanOut: (userId, frame, data) => hub.fanOut(userId, frame, data),
   });
   const context: ConnectionContext = {
     chat,

@@ -49,6 +49,14 @@ export class Outbox {
     return this.held;
   }
 
+  /**
+   * Nothing queued and no write awaited: the owner may write to the sink itself, untracked, as
+   * long as the sink keeps up (a later frame finding it behind comes here and is tracked).
+   */
+  get idle(): boolean {
+    return this.writing === 0 && this.queue.length === 0;
+  }
+
   /** Sends a serialized frame, in order with everything else. */
   send(data: string): void {
     if (this.through()) return this.write(data);
