@@ -2,7 +2,7 @@
 # Which stages a change re-runs, and how long they take: every stage through the real `dagger` CLI
 # after a one-line change to one area of the repository, against a no-op (nothing changed) and a
 # cold `ci` (the engine's cache pruned first). A stage "re-ran" when any of its containers ran
-# instead of being served from the engine's cache (the plain progress output says which).
+# instead of being served from the engine's cache (plain progress shows an exec's run time).
 #
 # Usage (engine up, as for pipeline.sh; it prunes the engine's cache when --cold is given):
 #   DAGGER_ENV="$(bash .ci/dagger-engine.sh defaults)" bash .ci/engine/rerun.sh [--cold]
@@ -49,8 +49,10 @@ timed() {
   shift
   started=$(date +%s%N)
   # shellcheck disable=SC2068 # the stage's arguments are split on purpose
-  dagger --progress=plain call $@ >"$log" 2>&1 || status=FAILED
-  ran=$(grep -E 'withExec.* DONE \[' "$log" | grep -vc CACHED)
+  NO_COLOR=1 dagger --progress=plain call $@ >"$log" 2>&1 || status=FAILED
+  # An evaluated exec shows its run time on its withExec span; a lazy or cached one shows 0.0s or
+  # CACHED.
+  ran=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E 'Container\.withExec DONE \[' | grep -vc 'DONE \[0\.0s\]')
   printf '%s %s %s\n' "$((($(date +%s%N) - started) / 1000000))" "$ran" "$status"
 }
 

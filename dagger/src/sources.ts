@@ -49,8 +49,15 @@ export const STAGE_FILES = {
     '.ci/**',
     'scripts/**',
   ],
-  /** The browser suite on the built app. */
-  e2e: [...BUILD, ...TEST_SUPPORT, 'web/e2e/**'],
+  /** The browser suite on the built app, served by nginx with its configuration. */
+  e2e: [
+    ...BUILD,
+    ...TEST_SUPPORT,
+    'web/e2e/**',
+    'app/test/support/**',
+    'web/nginx.conf',
+    'web/security-headers.inc',
+  ],
   /** The chart: lint, manifests, policies, promotion. */
   chart: ['helm/**'],
   /** The GitHub workflows (actionlint). */

@@ -27,11 +27,15 @@ const SUITES = {
   pipeline: ['test/renovate.test.ts', 'dagger/test/**/*.test.ts', 'dagger/*/test/**/*.test.ts'],
 };
 
-/** `mocha` (xunit → JUnit XML) on `specs`, without the root config's every-suite spec list. */
-function mochaScript(specs: string[]): string {
+/**
+ * `mocha` (xunit → JUnit XML) on `specs`, without the root config's every-suite spec list;
+ * `servers` adds the global fixture that provides PostgreSQL and Redis (the app's suite).
+ */
+function mochaScript(specs: string[], servers: boolean): string {
+  const fixture = servers ? '--require test/support/global.ts ' : '';
   return (
-    `mocha --no-config --node-option import=tsx --require test/support/global.ts --extension ts ` +
-    `--timeout 60000 --exit --reporter xunit --reporter-option output=${REPORTS}/junit.xml ` +
+    `mocha --no-config --node-option import=tsx ${fixture}--extension ts --timeout 60000 --exit ` +
+    `--reporter xunit --reporter-option output=${REPORTS}/junit.xml ` +
     specs.map((s) => `'${s}'`).join(' ')
   );
 }
@@ -40,7 +44,7 @@ function mochaScript(specs: string[]): string {
 export function appTestRun(p: Pipeline): Container {
   const script =
     `mkdir -p ${REPORTS} && npx c8 --reporter=lcov --reporter=html --reporter=text-summary ` +
-    `--report-dir ${REPORTS}/coverage ${mochaScript(SUITES.app)}`;
+    `--report-dir ${REPORTS}/coverage ${mochaScript(SUITES.app, true)}`;
   const container = workspace(p, stageSource(p.source, 'appTests'), SYSTEM_PACKAGES);
   return runAllowingFailure(withDataServices(p, container).withWorkdir(WORKDIR), script);
 }
@@ -50,7 +54,7 @@ function pipelineTestRun(p: Pipeline): Container {
   const container = workspace(p, stageSource(p.source, 'pipelineTests')).withWorkdir(WORKDIR);
   return runAllowingFailure(
     container,
-    `mkdir -p ${REPORTS} && npx ${mochaScript(SUITES.pipeline)}`,
+    `mkdir -p ${REPORTS} && npx ${mochaScript(SUITES.pipeline, false)}`,
   );
 }
 
