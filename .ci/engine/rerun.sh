@@ -6,11 +6,14 @@
 #
 # Usage (engine up, as for pipeline.sh; it prunes the engine's cache when --cold is given):
 #   DAGGER_ENV="$(bash .ci/dagger-engine.sh defaults)" bash .ci/engine/rerun.sh [--cold]
+#   AICHAT_RERUN_CHANGES="README helm/" limits the changes measured (areas of the table).
 # Output: a Markdown table on stdout; each call's log under $AICHAT_REPORTS/rerun (reports/rerun).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
-logs=$repo/${AICHAT_REPORTS:-reports}/rerun
+AICHAT_RERUN_CHANGES=${AICHAT_RERUN_CHANGES:-}
+reports=${AICHAT_REPORTS:-reports}
+logs=$([[ $reports = /* ]] && echo "$reports" || echo "$repo/$reports")/rerun
 mkdir -p "$logs"
 
 # The stages, each as a `dagger call` that evaluates it (name|arguments).
@@ -73,7 +76,10 @@ echo '| change | stages re-run | seconds (all stages) | ratio to cold ci |'
 echo '| --- | --- | --- | --- |'
 for c in "${changes[@]}"; do
   IFS='|' read -r area file line <<<"$c"
-  if [ -n "$file" ]; then cp "$file" "$file.orig" && printf '\n%s\n' "$line" >>"$file"; fi
+  if [ -n "$AICHAT_RERUN_CHANGES" ] && [[ " $AICHAT_RERUN_CHANGES " != *" $area "* ]]; then continue; fi
+  # -p: the restored file must be the original to the byte and to the timestamp, or the engine
+  # sees it changed too (its content hash covers the file's metadata).
+  if [ -n "$file" ]; then cp -p "$file" "$file.orig" && printf '\n%s\n' "$line" >>"$file"; fi
   rerun=() total=0
   for s in "${stages[@]}"; do
     name=${s%%|*}
