@@ -77,8 +77,8 @@ echo '| --- | --- | --- | --- |'
 for c in "${changes[@]}"; do
   IFS='|' read -r area file line <<<"$c"
   if [ -n "$AICHAT_RERUN_CHANGES" ] && [[ " $AICHAT_RERUN_CHANGES " != *" $area "* ]]; then continue; fi
-  # -p: the restored file must be the original to the byte and to the timestamp, or the engine
-  # sees it changed too (its content hash covers the file's metadata).
+  # -p: the restored file is the original to the byte and to the timestamp (the engine caches by
+  # content, so the restored tree is the warmed one again).
   if [ -n "$file" ]; then cp -p "$file" "$file.orig" && printf '\n%s\n' "$line" >>"$file"; fi
   rerun=() total=0
   for s in "${stages[@]}"; do
