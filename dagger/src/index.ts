@@ -116,8 +116,9 @@ export class Aichat {
   }
 
   /**
-   * Unit and integration tests (mocha under c8) against PostgreSQL and Redis service containers.
-   * Fails when a test fails, with the failing output.
+   * The app's unit and integration tests (mocha under c8) against PostgreSQL and Redis service
+   * containers, and the pipeline's own tests, each suite on the files it reads. Fails when a test
+   * fails, with the failing output.
    */
   @func()
   @check()
@@ -126,8 +127,9 @@ export class Aichat {
   }
 
   /**
-   * The same test run as `test`, returning its reports even when tests fail: junit.xml,
-   * coverage/ (HTML and lcov), output.txt and exit-code.
+   * The same test run as `test`, returning its reports even when tests fail: the app suite's
+   * junit.xml, coverage/ (HTML and lcov), output.txt and exit-code, the pipeline suite's under
+   * pipeline/.
    */
   @func()
   async testReport(): Promise<Directory> {
