@@ -42,6 +42,16 @@ export class Consumer {
     this.nginxImage = nginxImage;
   }
 
+  // The generated clients (v0.21.8) type an argument with a default as a required option, so
+  // every one is given.
+  private scanOptions() {
+    return { severity: 'high', scanners: 'secret,misconfig', offline: true };
+  }
+
+  private validateOptions() {
+    return { kubernetesVersion: '1.35.4', schemas: this.schemas, schemaLocation: '' };
+  }
+
   /** The site's image: the pages on unprivileged nginx, port 8080. */
   @func()
   image(): Container {
@@ -59,9 +69,7 @@ export class Consumer {
   @func()
   @check()
   async scanImage(): Promise<void> {
-    const scan = dag
-      .trivy()
-      .scanContainer(this.image(), { scanners: 'secret,misconfig', offline: true });
+    const scan = dag.trivy().scanContainer(this.image(), this.scanOptions());
     if (!(await scan.passed())) {
       throw new Error(`trivy: ${await scan.summary()}\n${(await scan.findings()).join('\n')}`);
     }
@@ -76,7 +84,7 @@ export class Consumer {
   async validateDeploy(): Promise<void> {
     const kubePolicy = dag.kubePolicy();
     const results = {
-      kubeconform: kubePolicy.validate(this.deploy, { schemas: this.schemas }),
+      kubeconform: kubePolicy.validate(this.deploy, this.validateOptions()),
       conftest: kubePolicy.policy(this.deploy, this.policy),
     };
     const failures: string[] = [];
@@ -92,16 +100,10 @@ export class Consumer {
     const kubePolicy = dag.kubePolicy();
     return dag
       .directory()
-      .withDirectory(
-        'trivy',
-        dag
-          .trivy()
-          .scanContainer(this.image(), { scanners: 'secret,misconfig', offline: true })
-          .reports(),
-      )
+      .withDirectory('trivy', dag.trivy().scanContainer(this.image(), this.scanOptions()).reports())
       .withDirectory(
         'kubeconform',
-        kubePolicy.validate(this.deploy, { schemas: this.schemas }).reports(),
+        kubePolicy.validate(this.deploy, this.validateOptions()).reports(),
       )
       .withDirectory('conftest', kubePolicy.policy(this.deploy, this.policy).reports());
   }
