@@ -6,7 +6,8 @@
  * the module (`dag.trivy()`, …); the npm package the host type-checks against has only the core
  * API. So the part aichat calls is declared here, and `.ci/engine/pipeline.sh` (module-bindings)
  * type-checks `dag` against these declarations with the generated clients (`dagger develop`):
- * a renamed function or argument fails there.
+ * a renamed or removed function, or a changed positional argument, fails there. (Options are
+ * compared loosely: TypeScript checks method parameters bivariantly.)
  */
 import {
   dag,
