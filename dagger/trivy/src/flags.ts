@@ -16,6 +16,13 @@ export const IGNORE_DIR = '/trivyignore';
 export const OFFLINE_FLAGS = ['--skip-db-update', '--skip-java-db-update', '--skip-check-update'];
 
 /**
+ * Scan results cached in memory, not in the cache volume: scans running in parallel on one volume
+ * wait on its file lock until they time out ("cache may be in use by another process"). The
+ * databases stay on the volume.
+ */
+export const RESULT_CACHE_FLAGS = ['--cache-backend', 'memory'];
+
+/**
  * A comma-separated scanner list, trimmed; throws when it names none.
  * @example scannerList(' secret, misconfig ') // ['secret', 'misconfig']
  */
@@ -82,6 +89,7 @@ export function fsScanArgs(o: FsScanOptions): string[] {
     '--scanners',
     scannerList(o.scanners).join(','),
     ...(o.offline ? OFFLINE_FLAGS : []),
+    ...RESULT_CACHE_FLAGS,
     ...o.skipDirs.flatMap((d) => ['--skip-dirs', skipDirPath(d)]),
     ...(o.ignoreFile ? ['--ignorefile', `${IGNORE_DIR}/${o.ignoreFile}`] : []),
     TARGET,
@@ -94,6 +102,7 @@ export function imageScanArgs(scanners: string, offline: boolean): string[] {
     'image',
     ...imageScanFlags(scanners),
     ...(offline ? OFFLINE_FLAGS : []),
+    ...RESULT_CACHE_FLAGS,
     '--input',
     IMAGE_TARBALL,
   ];

@@ -53,6 +53,8 @@ describe('trivy module: image scan flags', () => {
       'image',
       '--scanners',
       'secret',
+      '--cache-backend',
+      'memory',
       '--input',
       '/image/image.tar',
     ]);
@@ -76,6 +78,8 @@ describe('trivy module: directory scan flags', () => {
         '--skip-db-update',
         '--skip-java-db-update',
         '--skip-check-update',
+        '--cache-backend',
+        'memory',
         '--skip-dirs',
         '/target/helm/policy/fixtures',
         '--skip-dirs',
@@ -89,6 +93,8 @@ describe('trivy module: directory scan flags', () => {
       'fs',
       '--scanners',
       'secret',
+      '--cache-backend',
+      'memory',
       '/target',
     ]);
   });
