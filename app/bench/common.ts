@@ -69,7 +69,9 @@ export class StartGate {
  * Yields `count` delta events, as fast as the event loop allows (one per turn, like a fast
  * upstream) or one every `paceMs`, then a `done` event with the usage (not when aborted: a
  * provider's stream then just ends). Each token carries the monotonic time it was produced so
- * the client can measure latency. Our provider is this very generator and the bare relay
+ * the client can measure latency: for a paced token, the time it was due. Stamped when the
+ * event loop got to it, a token waiting behind the server's own work (1,000 replies starting at
+ * once) looked on time: p99 added 0.7 ms, where the due times give 300 ms. Our provider is this very generator and the bare relay
  * iterates it too, so the token source costs both sides the same.
  */
 export async function* stampedEvents(
@@ -79,14 +81,23 @@ export async function* stampedEvents(
   gate?: StartGate,
 ): AsyncGenerator<ProviderEvent> {
   await gate?.arrive();
-  // Paced streams start at a random point of their first interval, as independent upstreams
-  // would: in lock-step, every stream's token would land in the same millisecond.
-  if (paceMs > 0) await sleep(Math.random() * paceMs);
-  for (let i = 0; i < count; i++) {
-    if (paceMs > 0 && i > 0) await sleep(paceMs);
-    else await nextTick();
-    if (signal?.aborted) return;
-    yield { type: 'delta', text: `${wallNow().toFixed(3)} ` };
+  if (paceMs > 0) {
+    // Paced: token i is due at a fixed time (streams start at a random point of their first
+    // interval, as independent upstreams would) and carries that time, not the time this
+    // process got round to it: a server whose event loop is behind is late by that much.
+    const first = wallNow() + Math.random() * paceMs;
+    for (let i = 0; i < count; i++) {
+      const due = first + i * paceMs;
+      await sleep(Math.max(0, due - wallNow()));
+      if (signal?.aborted) return;
+      yield { type: 'delta', text: `${due.toFixed(3)} ` };
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      await nextTick();
+      if (signal?.aborted) return;
+      yield { type: 'delta', text: `${wallNow().toFixed(3)} ` };
+    }
   }
   yield { type: 'done', usage: { promptTokens: 1, completionTokens: count }, finishReason: 'stop' };
 }

@@ -10,10 +10,12 @@
  *   --redis URL  (BENCH_REDIS_URL)               Redis for the Redis mode; default: a throwaway
  *                redis-server from PATH; `--redis off` skips the Redis mode
  *   --only relay|idle
+ *   --pin on|off (BENCH_PIN, default on)  relay: server on CPU 0, clients on CPU 1 (bench/cpus.ts)
  *   --profile DIR  a CPU profile of each measured run (gate open → last completion), per side
  */
 import { parseArgs } from 'node:util';
 import { benchIdle } from './idle.js';
+import { pinProcesses } from './cpus.js';
 import { benchRelay } from './relay.js';
 
 const { values } = parseArgs({
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     redis: { type: 'string' },
     only: { type: 'string' },
     profile: { type: 'string' },
+    pin: { type: 'string' },
   },
 });
 const num = (flag: string | undefined, env: string | undefined, fallback: number) => {
@@ -41,6 +44,8 @@ const runs = num(values.runs, process.env.BENCH_RUNS, 5);
 const sockets = num(values.sockets, process.env.BENCH_SOCKETS, 10_000);
 const redisArg = values.redis ?? process.env.BENCH_REDIS_URL;
 const redis = redisArg === 'off' ? false : { url: redisArg };
+const pinArg = values.pin ?? process.env.BENCH_PIN ?? 'on';
+if (pinArg !== 'on' && pinArg !== 'off') throw new Error(`--pin takes on or off, not ${pinArg}`);
 
 const TARGETS = { throughputRatio: 0.8, addedP99Ms: 2, idleRssMiB: 400 };
 
@@ -55,6 +60,7 @@ const relay =
         runs,
         redis,
         profileDir: values.profile,
+        pinning: pinProcesses(pinArg === 'on'),
       });
 const idle = values.only === 'relay' ? undefined : await benchIdle({ sockets });
 console.log(JSON.stringify({ relay, idle, targets: TARGETS }, null, 2));
@@ -65,7 +71,7 @@ if (relay) {
   const { throughput: t, latency: l } = relay.memory;
   const c = t.cpuSecondsPerMillionTokens;
   lines.push(
-    `relay, memory mode, ${relay.streams} streams, median of ${relay.runs} runs:`,
+    `relay, memory mode, ${relay.streams} streams, median of ${relay.runs} runs, ${relay.cpus}:`,
     `  throughput ours ${t.tokensPerSecond.ours} vs bare ${t.tokensPerSecond.bare} tokens/s, ` +
       `ratio ${t.ratio} [${t.ratioSpread.join('–')}] (${ok(t.ratio >= TARGETS.throughputRatio)} ≥${TARGETS.throughputRatio})`,
     `  CPU per million tokens ours ${c.ours} s vs bare ${c.bare} s (×${c.oursOverBare}); ` +

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
 import type { DatabaseTarget } from '../config/index.js';
+import { startCheckpoints, type WalConnection } from './checkpoints.js';
 
 export type { Knex } from 'knex';
 
@@ -17,7 +18,8 @@ export interface DbOptions {
 
 /**
  * Opens a knex instance for the target. For SQLite the parent directory is created (the default
- * ./data/ on a fresh clone), foreign keys are enforced and WAL lets readers run during writes.
+ * ./data/ on a fresh clone), foreign keys are enforced, WAL lets readers run during writes, and
+ * a worker thread checkpoints the WAL (see checkpoints.ts).
  * @example const db = createDb(config.database); await migrateLatest(db);
  */
 export function createDb(target: DatabaseTarget, options: DbOptions = {}): Knex {
@@ -38,14 +40,17 @@ export function createDb(target: DatabaseTarget, options: DbOptions = {}): Knex 
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null) => void) {
+      afterCreate(conn: WalConnection, done: (err: Error | null) => void) {
         try {
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
-          if (!memory) conn.pragma('journal_mode = WAL');
           // WAL + NORMAL: no fsync per commit (durable at checkpoints, never corrupt); streamed
           // replies flush several times a second, which FULL would turn into an fsync storm.
           conn.pragma('synchronous = NORMAL');
+          if (!memory) {
+            conn.pragma('journal_mode = WAL');
+            startCheckpoints(conn);
+          }
           done(null);
         } catch (err) {
           done(err as Error);

@@ -74,7 +74,7 @@ forEachDatabase('chat: batched content flush', (ctx) => {
     };
     const flusher = new ContentFlusher(store, 10_000, { warn: () => {}, error: () => {} });
     const streaming = { conversationId: conv.id, status: 'streaming' as const, content: '' };
-    // Three replies starting while an insert runs: they go together in the next one.
+    // Four replies starting in one event-loop turn: they go together at its end.
     const first = flusher.create(streaming);
     const made = [
       flusher.create(streaming),
@@ -85,8 +85,8 @@ forEachDatabase('chat: batched content flush', (ctx) => {
     const [a, b, bad] = await Promise.allSettled(made);
     assert.ok(a?.status === 'fulfilled' && b?.status === 'fulfilled');
     assert.equal(bad?.status, 'rejected');
-    // One insert at once, then a batch of three, then (refused) each alone.
-    assert.deepEqual(calls, ['insert 1', 'insert 3', 'insert 1', 'insert 1', 'insert 1']);
+    // One batch of four, then (refused) each alone.
+    assert.deepEqual(calls, ['insert 4', 'insert 1', 'insert 1', 'insert 1', 'insert 1']);
     const [ida, idb] = [a.value.id, b.value.id];
     const rows = (await messages.recent(conv.id)).map((m) => [m.id, m.status]);
     assert.deepEqual(rows, [
