@@ -2,17 +2,17 @@
  * SQLite WAL checkpoints off the event loop (issue #11). better-sqlite3 is synchronous, and
  * SQLite's automatic checkpoint runs inside whichever commit takes the WAL past 1,000 pages:
  * under streaming load that froze the event loop for 5–17 ms several times a second, and every
- * token due meanwhile waited (relay benchmark: p99 added latency 3.9 ms with them, about 1 ms
- * with this). Here a worker thread holds a second connection to the file and runs a PASSIVE
- * checkpoint on its own timer: it copies the WAL into the database without waiting for the
- * app's connection or blocking its writes.
+ * token due meanwhile waited (relay benchmark, tokens then stamped when the event loop got to
+ * them: p99 added latency 3.9 ms with them, 0.7–1.3 ms with this). Here a worker thread holds
+ * a second connection to the file and runs a PASSIVE checkpoint on its own timer: it copies the
+ * WAL into the database without waiting for the app's connection or blocking its writes.
  *
  * SQLite starts the WAL over only at a write that finds it wholly copied. Under sustained writes
  * a commit lands during nearly every checkpoint, so the WAL keeps growing until the app
  * connection's own automatic checkpoint, kept as a backstop at BACKSTOP_PAGES, copies the rest
- * and starts it over: 5–40 ms once per 10,000 pages, where it was 5–17 ms every 1,000. Once a
- * second, not more: a checkpoint in progress also slows the app connection's reads (a read
- * waited 17 ms at 100 ms intervals). If the worker dies, SQLite's default comes back.
+ * and starts it over: 5–40 ms once per 10,000 pages, where it was 5–17 ms every 1,000. A
+ * checkpoint in progress can also hold up a read of the app connection (one waited 17 ms), so
+ * it runs once a second, not continuously. If the worker dies, SQLite's default comes back.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
