@@ -79,6 +79,9 @@ if (relay) {
     `  per-token latency at ${l.offeredTokensPerSecond} tokens/s: p99 ours ${l.ours.p99} ms vs bare ${l.bare.p99} ms, ` +
       `added ${l.addedMs.p99} ms (${ok(l.addedMs.p99 < TARGETS.addedP99Ms)} <${TARGETS.addedP99Ms}); ` +
       `p50 added ${l.addedMs.p50} ms, p99.9 added ${l.addedMs.p999} ms`,
+    `  of which: first tokens p50 ours ${l.firstTokenMsP50.ours} ms vs bare ${l.firstTokenMsP50.bare} ms; ` +
+      `the tokens after them p99 ours ${l.afterFirstToken.ours.p99} ms vs bare ${l.afterFirstToken.bare.p99} ms, ` +
+      `added ${l.afterFirstToken.addedMs.p99} ms`,
   );
   if (relay.redis) {
     const r = relay.redis as {

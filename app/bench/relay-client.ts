@@ -43,7 +43,11 @@ export interface ClientResult {
   seconds: number;
   tokensPerSecond: number;
   /** On the sockets that sent chat.send, and on the other (watching) sockets. */
-  latencyMs: { origin: LatencyFigures; watchers?: LatencyFigures };
+  /**
+   * On the sending sockets (`afterFirst`: less each stream's first token, which waits for the
+   * reply's set-up), and on the other (watching) sockets.
+   */
+  latencyMs: { origin: LatencyFigures; afterFirst: LatencyFigures; watchers?: LatencyFigures };
   /** Latency of each stream's first token (origin sockets). */
   firstTokenMs: { p50: number; p99: number };
   /** From sending chat.send (or start) to a stream's first token: set-up plus the gate. */
@@ -54,10 +58,12 @@ const input = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as ClientI
 const watchersPerStream = (input.streams[0]?.urls.length ?? 1) - 1;
 const capacity = input.streams.length * input.tokensPerStream;
 const origin = new Float64Array(capacity);
+const afterFirst = new Float64Array(capacity);
 const watchers = new Float64Array(capacity * watchersPerStream);
 const firstToken = new Float64Array(input.streams.length);
 const sendToFirst = new Float64Array(input.streams.length);
 let nOrigin = 0;
+let nAfterFirst = 0;
 let nWatchers = 0;
 let frames = 0;
 let firstAt = Infinity;
@@ -84,6 +90,8 @@ function onFrame(stream: number, role: 'origin' | 'watcher', raw: string): void 
         if (firstToken[stream] === 0) {
           firstToken[stream] = latency;
           sendToFirst[stream] = now - sentAt;
+        } else {
+          afterFirst[nAfterFirst++] = latency;
         }
         origin[nOrigin++] = latency;
       }
@@ -126,6 +134,7 @@ function finish(): void {
     tokensPerSecond: nOrigin / seconds,
     latencyMs: {
       origin: figures(origin, nOrigin),
+      afterFirst: figures(afterFirst, nAfterFirst),
       ...(watchersPerStream > 0 ? { watchers: figures(watchers, nWatchers) } : {}),
     },
     firstTokenMs: { p50: percentile(ft, 50), p99: percentile(ft, 99) },

@@ -371,6 +371,10 @@ export async function benchRelay(options: RelayOptions) {
         paceMs,
         offeredTokensPerSecond: Math.round((streams * 1000) / paceMs),
         ...latencyReport(paced, (r) => r.latencyMs.origin),
+        // Where the latency is: the relaying itself, apart from the replies' set-up.
+        afterFirstToken: (({ bare, ours, addedMs }) => ({ bare, ours, addedMs }))(
+          latencyReport(paced, (r) => r.latencyMs.afterFirst),
+        ),
       },
       repliesSavedComplete: Number(saved?.n ?? 0),
     },
