@@ -42,7 +42,6 @@ export interface ClientResult {
   /** First to last token received, over every socket. */
   seconds: number;
   tokensPerSecond: number;
-  /** On the sockets that sent chat.send, and on the other (watching) sockets. */
   /**
    * On the sending sockets (`afterFirst`: less each stream's first token, which waits for the
    * reply's set-up), and on the other (watching) sockets.
