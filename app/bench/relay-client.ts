@@ -43,8 +43,8 @@ export interface ClientResult {
   seconds: number;
   tokensPerSecond: number;
   /**
-   * On the sending sockets (`afterFirst`: less each stream's first token, which waits for the
-   * reply's set-up), and on the other (watching) sockets.
+   * On the sending sockets (`afterFirst`: less each stream's first token, where any per-reply
+   * work of the server at the start shows), and on the other (watching) sockets.
    */
   latencyMs: { origin: LatencyFigures; afterFirst: LatencyFigures; watchers?: LatencyFigures };
   /** Latency of each stream's first token (origin sockets). */

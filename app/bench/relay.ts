@@ -371,7 +371,7 @@ export async function benchRelay(options: RelayOptions) {
         paceMs,
         offeredTokensPerSecond: Math.round((streams * 1000) / paceMs),
         ...latencyReport(paced, (r) => r.latencyMs.origin),
-        // Where the latency is: the relaying itself, apart from the replies' set-up.
+        // Where the latency is: the relaying itself, apart from the streams' first tokens.
         afterFirstToken: (({ bare, ours, addedMs }) => ({ bare, ours, addedMs }))(
           latencyReport(paced, (r) => r.latencyMs.afterFirst),
         ),

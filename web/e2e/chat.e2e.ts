@@ -205,6 +205,22 @@ describe('web E2E: chat in Chromium against the real backend', function () {
     await pickModel(page, convId, 'echo');
   });
 
+  it('the reply shows as waiting before the model answers, and Stop works then too', async () => {
+    await pickModel(page, convId, 'gpt-4o-mini');
+    fake.next({ kind: 'stall', tokens: [] });
+    const i = await send(page, 'take your time');
+    const reply = page.locator('[data-testid="message-assistant"]').nth(i);
+    // The reply's row exists from the send: shown at once, streaming, with the typing mark.
+    await reply.locator('.typing').waitFor();
+    assert.equal(await reply.getAttribute('data-status'), 'streaming');
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await reply.getByText('Stopped').waitFor();
+    assert.equal(await reply.getAttribute('data-status'), 'interrupted');
+    assert.equal((await reply.locator('.markdown').innerText()).trim(), '', 'saved empty');
+    assert.equal(await reply.locator('.typing').count(), 0);
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+  });
+
   it('the system prompt set in the header reaches the model', async () => {
     await pickModel(page, convId, 'gpt-4o-mini');
     await page.getByRole('button', { name: 'System prompt' }).click();

@@ -14,14 +14,10 @@ export interface ChatConversation {
   systemPrompt: string | null;
 }
 
-/** A new assistant message: `streaming` at its first token, or final when none came. */
+/** chat.regenerate's new reply: empty and `streaming`, replacing the last one. */
 export interface NewReply {
   conversationId: string;
-  status: WireMessage['status'];
-  content: string;
-  usage?: Usage | null;
-  error?: AssistantOutcome['error'];
-  /** chat.regenerate: the assistant message the new one replaces. */
+  /** The assistant message the new one replaces, deleted in the same transaction. */
   replaces?: string | undefined;
 }
 
@@ -42,20 +38,21 @@ export interface ChatStore {
     clientMessageId: string,
   ): Promise<WireMessage | undefined>;
   /**
-   * Stores the user message (status complete) in a conversation already checked to be the
-   * user's. When a concurrent insert with the same clientMessageId won, returns that message with
+   * Stores the user message (status complete) and the empty `streaming` reply to it, in one
+   * transaction, in a conversation already checked to be the user's. When a concurrent insert
+   * with the same clientMessageId won, stores nothing and returns that message with
    * `created: false`.
    */
-  insertUserMessage(
+  insertExchange(
     conversationId: string,
     content: string,
     clientMessageId: string,
-  ): Promise<{ message: WireMessage; created: boolean }>;
-  /**
-   * Creates assistant messages, one per entry, in one transaction; each entry's `replaces` is
-   * deleted in it. Resolves with the messages in order.
-   */
-  insertReplies(batch: readonly NewReply[]): Promise<WireMessage[]>;
+  ): Promise<
+    | { message: WireMessage; reply: WireMessage; created: true }
+    | { message: WireMessage; created: false }
+  >;
+  /** Creates an empty `streaming` reply, deleting `replaces` in the same transaction. */
+  insertReply(reply: NewReply): Promise<WireMessage>;
   /** Saves the streamed content so far of several replies at once (periodic flush). */
   updateContents(
     batch: ReadonlyArray<readonly [messageId: string, content: string]>,

@@ -6,7 +6,7 @@
  * runs the stream (it holds the provider call). chat.stop arriving on another replica is relayed
  * to it through pub/sub by the ws hub (see ws/hub.ts).
  */
-import type { ChatSendFrame, MessageCreatedFrame } from '../protocol/frames.js';
+import type { ChatSendFrame, MessageCreatedFrame, WireMessage } from '../protocol/frames.js';
 import { AppError, NotFoundError, TooManyRequestsError } from '../errors/index.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { ContentFlusher } from './flusher.js';
@@ -27,7 +27,7 @@ export interface ChatServiceOptions {
   metrics: ChatMetrics;
   fanOut: FanOut;
   logger: StreamLogger;
-  /** How often streamed content is saved. */
+  /** The pause between periodic saves of streamed content. */
   flushIntervalMs?: number;
   /** How many earlier messages go into the prompt. */
   historyLimit?: number;
@@ -55,10 +55,10 @@ export class ChatService {
   }
 
   /**
-   * Handles chat.send: commits the user message, acknowledges it (message.created to all the
-   * user's sockets), then streams the reply in the background. A resend of a known
-   * clientMessageId is only re-acknowledged, through `reply` (the requesting socket).
-   * Throws AppError for refusals.
+   * Handles chat.send: commits the user message with its reply's empty row, acknowledges both
+   * (message.created to all the user's sockets), then streams the reply in the background. A
+   * resend of a known clientMessageId is only re-acknowledged, through `reply` (the requesting
+   * socket). Throws AppError for refusals.
    */
   async send(
     userId: string,
@@ -73,17 +73,25 @@ export class ChatService {
     await this.checkQuota(userId);
     const slot = this.reserve(conv, userId);
     try {
-      const { message, created } = await this.opts.store.insertUserMessage(
+      // Read before the insert, so nothing can fail between the reply's row and its stream.
+      const history = await this.history(conv.id, 1);
+      const stored = await this.opts.store.insertExchange(
         conv.id,
         frame.content,
         frame.clientMessageId,
       );
-      if (!created) {
+      if (!stored.created) {
         this.release(conv.id, slot);
-        return reply({ type: 'message.created', conversationId: conv.id, message });
+        return reply({ type: 'message.created', conversationId: conv.id, message: stored.message });
       }
+      const { message } = stored;
       this.opts.fanOut(userId, { type: 'message.created', conversationId: conv.id, message });
-      await this.start(conv, userId, provider, slot);
+      this.opts.fanOut(userId, {
+        type: 'message.created',
+        conversationId: conv.id,
+        message: stored.reply,
+      });
+      this.start(conv, userId, provider, slot, stored.reply.id, [...history, message]);
     } catch (err) {
       this.release(conv.id, slot);
       throw err;
@@ -98,7 +106,24 @@ export class ChatService {
     await this.checkQuota(userId);
     const slot = this.reserve(conv, userId);
     try {
-      await this.start(conv, userId, provider, slot, true);
+      const history = await this.history(conv.id);
+      const last = history.at(-1);
+      const replaces = last?.role === 'assistant' ? last.id : undefined;
+      if (replaces) history.pop();
+      if (history.at(-1)?.role !== 'user') {
+        throw new AppError(
+          'bad_frame',
+          'nothing to regenerate: the conversation has no user message',
+        );
+      }
+      const message = await this.opts.store.insertReply({ conversationId: conv.id, replaces });
+      this.opts.fanOut(userId, {
+        type: 'message.created',
+        conversationId: conv.id,
+        message,
+        ...(replaces ? { replaces } : {}),
+      });
+      this.start(conv, userId, provider, slot, message.id, history);
     } catch (err) {
       this.release(conv.id, slot);
       throw err;
@@ -194,28 +219,20 @@ export class ChatService {
     if (this.active.get(conversationId) === slot) this.active.delete(conversationId);
   }
 
-  private async start(
+  /** The prompt context: the latest messages, `room` fewer than the limit (oldest first). */
+  private history(conversationId: string, room = 0) {
+    return this.opts.store.history(conversationId, (this.opts.historyLimit ?? 50) - room);
+  }
+
+  /** Streams the reply `messageId` (created and announced) in the background. */
+  private start(
     conv: ChatConversation,
     userId: string,
     provider: ReturnType<ChatService['provider']>,
     slot: ActiveStream,
-    regenerate = false,
-  ): Promise<void> {
-    const history = await this.opts.store.history(conv.id, this.opts.historyLimit ?? 50);
-    let replaces: string | undefined;
-    if (regenerate) {
-      const last = history.at(-1);
-      if (last?.role === 'assistant') {
-        replaces = last.id;
-        history.pop();
-      }
-      if (history.at(-1)?.role !== 'user') {
-        throw new AppError(
-          'bad_frame',
-          'nothing to regenerate: the conversation has no user message',
-        );
-      }
-    }
+    messageId: string,
+    history: WireMessage[],
+  ): void {
     slot.done = runStream(
       {
         userId,
@@ -223,7 +240,7 @@ export class ChatService {
         model: conv.model,
         provider,
         turns: toTurns(conv.systemPrompt, history),
-        replaces,
+        messageId,
         signal: slot.controller.signal,
         onSaved: () => this.release(conv.id, slot),
       },

@@ -17,9 +17,10 @@ export function createChatStore(
     },
     findByClientMessageId: (conversationId, clientMessageId) =>
       messages.findByClientId(conversationId, clientMessageId),
-    insertUserMessage: (conversationId, content, clientMessageId) =>
-      messages.insertUserMessage(conversationId, { content, clientMessageId }),
-    insertReplies: (batch) => messages.createReplies(batch),
+    insertExchange: (conversationId, content, clientMessageId) =>
+      messages.insertExchange(conversationId, { content, clientMessageId }),
+    insertReply: ({ conversationId, replaces }) =>
+      messages.createAssistantMessage(conversationId, undefined, replaces),
     updateContents: (batch) => messages.updateContents(batch),
     finishReplies: (batch) => messages.finishReplies(batch),
     history: (conversationId, limit) => messages.recent(conversationId, limit),

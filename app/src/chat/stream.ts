@@ -1,9 +1,9 @@
 /**
- * Runs one assistant reply: pulls tokens from the provider, fans them out, creates the assistant
- * row at the first token, flushes its content periodically and writes the final state exactly
- * once — complete, interrupted (aborted) or failed (provider error). Never rejects.
+ * Runs one assistant reply, whose row the chat service created and announced: pulls tokens from
+ * the provider, fans them out, flushes its content periodically and writes the final state
+ * exactly once — complete, interrupted (aborted) or failed (provider error). Never rejects.
  */
-import type { Usage, WireMessage } from '../protocol/frames.js';
+import type { Usage } from '../protocol/frames.js';
 import { ProviderError } from '../providers/errors.js';
 import type { Provider } from '../providers/types.js';
 import type { ContentFlusher } from './flusher.js';
@@ -13,7 +13,6 @@ import {
   type ChatMetrics,
   type ChatQuota,
   type FanOut,
-  type NewReply,
 } from './ports.js';
 
 /** Why a stream was aborted; every reason ends the reply as `interrupted`. */
@@ -31,8 +30,8 @@ export interface StreamJob {
   model: string;
   provider: Provider;
   turns: { role: 'system' | 'user' | 'assistant'; content: string }[];
-  /** chat.regenerate: the assistant message the new one replaces. */
-  replaces?: string | undefined;
+  /** The reply's row: created `streaming` and empty, and announced with message.created. */
+  messageId: string;
   signal: AbortSignal;
   /** Called once the reply is saved, before message.completed goes out, so a client that
    * sends again on message.completed never hits "busy". */
@@ -51,30 +50,16 @@ export interface StreamDeps {
 // estimated at the usual ~4 characters per token.
 const estimate = (chars: number) => Math.ceil(chars / 4);
 
-/** Streams one reply to completion; resolves with the final assistant message id. */
-export async function runStream(job: StreamJob, deps: StreamDeps): Promise<string | undefined> {
+/** Streams one reply to completion; resolves once it is saved and announced. */
+export async function runStream(job: StreamJob, deps: StreamDeps): Promise<void> {
   const { fanOut, metrics, logger } = deps;
-  const { userId, conversationId } = job;
+  const { userId, conversationId, messageId } = job;
   const started = performance.now();
-  let message: WireMessage | undefined;
-  let prefix = '';
+  const prefix = deltaPrefix(conversationId, messageId);
   let content = '';
   let usage: Usage | null = null;
   let outcome: AssistantOutcome['status'] = 'interrupted';
   let failure: ProviderError | undefined;
-
-  // The row is committed (group commit with the replies starting meanwhile) before it is
-  // announced: a client reading the conversation after message.created finds it.
-  const create = async (init: Pick<NewReply, 'status' | 'content' | 'usage' | 'error'>) => {
-    const created = await deps.flusher.create({ conversationId, ...init, replaces: job.replaces });
-    fanOut(userId, {
-      type: 'message.created',
-      conversationId,
-      message: created,
-      ...(job.replaces ? { replaces: job.replaces } : {}),
-    });
-    return created;
-  };
 
   metrics.streamStarted();
   try {
@@ -87,20 +72,18 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
         outcome = 'complete';
         break;
       }
-      if (!message) {
+      if (content === '' && event.text !== '') {
         metrics.firstToken(job.model, (performance.now() - started) / 1000);
-        message = await create({ status: 'streaming', content: '' });
-        prefix = deltaPrefix(conversationId, message.id);
       }
       content += event.text;
       // What the periodic save stores is what has been sent: a prefix of the final content.
-      deps.flusher.mark(message.id, content);
+      deps.flusher.mark(messageId, content);
       // Each token goes out at once; the ws layer merges deltas only for a socket (or broker)
       // that is behind (ws/outbox.ts).
       const { text } = event;
       fanOut(
         userId,
-        { type: 'delta', conversationId, messageId: message.id, text },
+        { type: 'delta', conversationId, messageId, text },
         prefix + JSON.stringify(text) + '}',
       );
     }
@@ -121,10 +104,8 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
       : null;
   if (failure) metrics.providerError(failure.code);
   try {
-    // Without a token the row is created final; otherwise its final state is one write,
-    // batched with the other replies ending in this turn (after every periodic save).
-    if (!message) message = await create({ status: outcome, content, usage, error });
-    else await deps.flusher.finish({ id: message.id, content, status: outcome, usage, error });
+    // One write, batched with the other replies ending in this turn (after every periodic save).
+    await deps.flusher.finish({ id: messageId, content, status: outcome, usage, error });
   } catch (err) {
     logger.error({ err, conversationId }, 'saving the reply failed');
   }
@@ -135,22 +116,19 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<strin
       code: error.code as ProviderError['code'],
       message: error.message,
       conversationId,
-      ...(message ? { messageId: message.id } : {}),
+      messageId,
       ...(failure?.retryAfter !== undefined ? { retryAfter: failure.retryAfter } : {}),
     });
   }
-  if (message) {
-    fanOut(userId, {
-      type: 'message.completed',
-      conversationId,
-      messageId: message.id,
-      status: outcome,
-      usage,
-    });
-  }
+  fanOut(userId, {
+    type: 'message.completed',
+    conversationId,
+    messageId,
+    status: outcome,
+    usage,
+  });
   metrics.streamEnded();
   await account(job, deps, usage, content);
-  return message?.id;
 }
 
 async function account(job: StreamJob, deps: StreamDeps, usage: Usage | null, content: string) {

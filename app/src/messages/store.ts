@@ -1,7 +1,7 @@
 /**
  * Messages table access: the REST listing and everything chat streaming persists (the user
- * message before it is acknowledged, the assistant row from the first token, periodic flushes,
- * the final status). Reads for the API are scoped by owner; the streaming writes take ids the
+ * message and its reply's row before they are acknowledged, periodic flushes, the final
+ * status). Reads for the API are scoped by owner; the streaming writes take ids the
  * chat service obtained through an owner-scoped call.
  */
 import { randomUUID } from 'node:crypto';
@@ -63,10 +63,11 @@ const SQLITE_UPDATE_CONTENT = `UPDATE messages SET content = ?, updated_at = ?
  * updated_at follows.
  */
 const PG_INSERT_MESSAGES = `WITH v AS (
-    SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-      ?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
+    SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY n) - 1 AS k
+    FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+      ?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[]) WITH ORDINALITY
       AS v(id, conversation_id, role, status, content, client_message_id, prompt_tokens,
-        completion_tokens, error_code, error_message, replaces, at)
+        completion_tokens, error_code, error_message, replaces, at, n)
   ), gone AS (
     DELETE FROM messages m USING v WHERE m.id = v.replaces
   ), ins AS (
@@ -75,13 +76,17 @@ const PG_INSERT_MESSAGES = `WITH v AS (
     SELECT v.id, v.conversation_id, v.role, v.content, v.status, v.client_message_id,
       v.prompt_tokens, v.completion_tokens, v.error_code, v.error_message, t.at, t.at
     FROM v CROSS JOIN LATERAL (
-      SELECT greatest(v.at, max(m.created_at) + interval '1 millisecond') AS at
+      -- One statement sees none of its own rows: the k-th row of a conversation in it (a
+      -- reply after its user message) goes k ms later still.
+      SELECT greatest(v.at, max(m.created_at) + interval '1 millisecond')
+        + v.k * interval '1 millisecond' AS at
       FROM messages m WHERE m.conversation_id = v.conversation_id
     ) t
     RETURNING id, conversation_id, created_at
   ), conv AS (
-    UPDATE conversations c SET updated_at = ins.created_at FROM ins
-    WHERE c.id = ins.conversation_id
+    UPDATE conversations c SET updated_at = i.at
+    FROM (SELECT conversation_id, max(created_at) AS at FROM ins GROUP BY conversation_id) i
+    WHERE c.id = i.conversation_id
   )
   SELECT id, created_at FROM ins`;
 
@@ -241,24 +246,33 @@ export class MessageStore {
   }
 
   /**
-   * Stores the user's message in a conversation the caller checked is the user's (the chat
-   * service did, once). Idempotent on (conversationId, clientMessageId) through the unique index:
-   * a resend that lost the race returns the stored row with `created: false`. One statement on
-   * PostgreSQL, prepared statements on SQLite (issue #11: it was five knex queries per chat.send).
+   * Stores the user's message and the empty `streaming` reply to it, in one transaction, in a
+   * conversation the caller checked is the user's (the chat service did, once): the first token
+   * then needs no write (issue #11). Idempotent on (conversationId, clientMessageId) through the
+   * unique index: a resend that lost the race stores nothing and returns the stored user
+   * message with `created: false`. One statement on PostgreSQL, prepared statements on SQLite.
    */
-  async insertUserMessage(
+  async insertExchange(
     conversationId: string,
     input: { content: string; clientMessageId: string },
-  ): Promise<{ message: Message; created: boolean }> {
+  ): Promise<
+    { message: Message; reply: Message; created: true } | { message: Message; created: false }
+  > {
     try {
-      const row = newRow(this.sqlite, conversationId, {
+      const user = newRow(this.sqlite, conversationId, {
         role: 'user',
         content: input.content,
         status: 'complete',
         client_message_id: input.clientMessageId,
       });
-      await this.insertRows([row], [undefined]);
-      return { message: toMessage(row), created: true };
+      const reply = newRow(this.sqlite, conversationId, {
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+        client_message_id: null,
+      });
+      await this.insertRows([user, reply], [undefined, undefined]);
+      return { message: toMessage(user), reply: toMessage(reply), created: true };
     } catch (err) {
       const raced = await this.findByClientId(conversationId, input.clientMessageId);
       if (raced) return { message: raced, created: false };
@@ -320,7 +334,7 @@ export class MessageStore {
   /**
    * Creates several streaming replies' rows in one transaction (one statement on PostgreSQL,
    * prepared statements on SQLite), as `createAssistantMessage` does one by one; returns them in
-   * order. The chat service group-commits the replies that start while an insert runs.
+   * order.
    */
   async createReplies(batch: readonly NewReply[]): Promise<Message[]> {
     const rows = batch.map((r) =>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ContentFlusher } from '../../src/chat/flusher.js';
 import { ConversationStore } from '../../src/conversations/store.js';
-import { MessageStore, type NewReply, type ReplyOutcome } from '../../src/messages/store.js';
+import { MessageStore, type ReplyOutcome } from '../../src/messages/store.js';
 import { UserStore } from '../../src/users/store.js';
 import { forEachDatabase } from '../support/db.js';
 
@@ -27,7 +27,6 @@ forEachDatabase('chat: batched content flush', (ctx) => {
         batches.push(batch.length);
         await messages.updateContents(batch);
       },
-      insertReplies: (batch: readonly NewReply[]) => messages.createReplies(batch),
       finishReplies: (batch: readonly ReplyOutcome[]) => messages.finishReplies(batch),
     };
     const warnings: string[] = [];
@@ -49,7 +48,7 @@ forEachDatabase('chat: batched content flush', (ctx) => {
     assert.deepEqual(warnings, []);
   });
 
-  it('creates and finishes the replies of one turn in one batch each; a bad one fails alone', async () => {
+  it('writes the final states of the replies ending in one turn in one batch, once each', async () => {
     const user = await new UserStore(ctx.db).create(`g${Date.now()}`, 'h');
     const conv = await new ConversationStore(ctx.db).create(user.id, {
       title: 't',
@@ -63,10 +62,6 @@ forEachDatabase('chat: batched content flush', (ctx) => {
         calls.push(`update ${batch.length}`);
         await messages.updateContents(batch);
       },
-      insertReplies: (batch: readonly NewReply[]) => {
-        calls.push(`insert ${batch.length}`);
-        return messages.createReplies(batch);
-      },
       finishReplies: (batch: readonly ReplyOutcome[]) => {
         calls.push(`finish ${batch.length}`);
         return messages.finishReplies(batch);
@@ -74,28 +69,9 @@ forEachDatabase('chat: batched content flush', (ctx) => {
     };
     const flusher = new ContentFlusher(store, 10_000, { warn: () => {}, error: () => {} });
     const streaming = { conversationId: conv.id, status: 'streaming' as const, content: '' };
-    // Four replies starting in one event-loop turn: they go together at its end.
-    const first = flusher.create(streaming);
-    const made = [
-      flusher.create(streaming),
-      flusher.create(streaming),
-      // No such conversation: the foreign key refuses it, and only it.
-      flusher.create({ ...streaming, conversationId: 'no-such-conversation' }),
-    ];
-    const [a, b, bad] = await Promise.allSettled(made);
-    assert.ok(a?.status === 'fulfilled' && b?.status === 'fulfilled');
-    assert.equal(bad?.status, 'rejected');
-    // One batch of four, then (refused) each alone.
-    assert.deepEqual(calls, ['insert 4', 'insert 1', 'insert 1', 'insert 1', 'insert 1']);
-    const [ida, idb] = [a.value.id, b.value.id];
-    const rows = (await messages.recent(conv.id)).map((m) => [m.id, m.status]);
-    assert.deepEqual(rows, [
-      [(await first).id, 'streaming'],
-      [ida, 'streaming'],
-      [idb, 'streaming'],
-    ]);
+    const [ida, idb] = (await messages.createReplies([streaming, streaming])).map((m) => m.id);
+    assert.ok(ida && idb);
 
-    calls.length = 0;
     flusher.mark(ida, 'a partial');
     const usage = { promptTokens: 3, completionTokens: 4 };
     await Promise.all([
@@ -121,5 +97,33 @@ forEachDatabase('chat: batched content flush', (ctx) => {
       [fb?.status, fb?.content, fb?.error?.code],
       ['failed', 'b', 'provider_stream_cut'],
     );
+  });
+});
+
+describe('chat: periodic saves of reply content', () => {
+  it('starts the next periodic save an interval after the previous one ended, not before', async () => {
+    // Saves slower than the interval (a long reply on SQLite): on a fixed interval they ran
+    // back to back and the event loop between them passed one token per save.
+    const spans: Array<[number, number]> = [];
+    const store = {
+      updateContents: async () => {
+        const start = performance.now();
+        await sleep(60);
+        spans.push([start, performance.now()]);
+      },
+      finishReplies: async () => {},
+    };
+    const flusher = new ContentFlusher(store, 20, { warn: () => {}, error: () => {} });
+    const marking = setInterval(() => flusher.mark('m', String(performance.now())), 5);
+    await sleep(400);
+    clearInterval(marking);
+    flusher.stop();
+    await flusher.settle('m');
+    assert.ok(spans.length >= 3, `${spans.length} saves`);
+    for (let i = 1; i < spans.length; i++) {
+      const gap = (spans[i] as [number, number])[0] - (spans[i - 1] as [number, number])[1];
+      // Timers may fire up to a millisecond early (rounding).
+      assert.ok(gap >= 19, `save ${i} started ${gap.toFixed(1)} ms after the previous ended`);
+    }
   });
 });

@@ -120,6 +120,38 @@ describe('chat with the OpenAI provider (real SDK → fake OpenAI server) [postg
     );
   });
 
+  it('announces the reply’s stored row before any token; stopped then, it is saved empty as interrupted', async () => {
+    fake.next({ kind: 'stall', tokens: [] });
+    const id = `q${n++}`;
+    client.send({ type: 'chat.send', conversationId: conv, content: 'wait', clientMessageId: id });
+    const ack = await client.waitFor('message.created', (f) => f.message.clientMessageId === id);
+    const created = await client.waitFor(
+      'message.created',
+      (f) => f.message.role === 'assistant' && f.message.createdAt > ack.message.createdAt,
+    );
+    assert.deepEqual([created.message.status, created.message.content], ['streaming', '']);
+    // The provider has answered nothing: the row was committed with the user's message.
+    const before = await server.messages.get(created.message.id);
+    assert.deepEqual([before?.status, before?.content], ['streaming', '']);
+    client.send({ type: 'chat.stop', conversationId: conv });
+    const done = await client.waitFor(
+      'message.completed',
+      (f) => f.messageId === created.message.id,
+    );
+    assert.deepEqual([done.status, done.usage], ['interrupted', null]);
+    const ofReply = client.frames.filter(
+      (f) => 'messageId' in f && f.messageId === created.message.id,
+    );
+    assert.deepEqual(
+      ofReply.map((f) => f.type),
+      ['message.completed'],
+      'no delta, no error, one completed',
+    );
+    const after = await server.messages.get(created.message.id);
+    assert.deepEqual([after?.status, after?.content], ['interrupted', '']);
+    assert.equal(server.realtime.chat.inFlight, 0);
+  });
+
   it('counts tokens, time to first token, provider errors and open sockets in /metrics', async () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);

@@ -120,36 +120,44 @@ forEachDatabase('stores', (ctx) => {
   });
 
   describe('messages', () => {
-    it('stores the user message once per clientMessageId (per conversation)', async () => {
+    it('stores the user message with its empty reply, once per clientMessageId (per conversation)', async () => {
       const c = await conversations.create(alice, {
         title: 't',
         model: 'echo',
         systemPrompt: null,
       });
-      const first = await messages.insertUserMessage(c.id, {
-        content: 'hi',
-        clientMessageId: 'm1',
-      });
-      assert.equal(first?.created, true);
-      assert.equal(first?.message.status, 'complete');
-      const again = await messages.insertUserMessage(c.id, {
-        content: 'hi',
-        clientMessageId: 'm1',
-      });
-      assert.equal(again?.created, false);
-      assert.equal(again?.message.id, first?.message.id);
+      const first = await messages.insertExchange(c.id, { content: 'hi', clientMessageId: 'm1' });
+      assert.ok(first.created);
+      assert.deepEqual(
+        [first.message.role, first.message.status, first.message.content],
+        ['user', 'complete', 'hi'],
+      );
+      assert.deepEqual(
+        [first.reply.role, first.reply.status, first.reply.content, first.reply.clientMessageId],
+        ['assistant', 'streaming', '', null],
+      );
+      // One statement on PostgreSQL sees none of its own rows: the reply must still sort after.
+      assert.ok(first.reply.createdAt > first.message.createdAt, 'the reply comes after');
+      const again = await messages.insertExchange(c.id, { content: 'hi', clientMessageId: 'm1' });
+      assert.equal(again.created, false);
+      assert.equal(again.message.id, first.message.id);
+      assert.deepEqual(
+        (await messages.recent(c.id)).map((m) => m.id),
+        [first.message.id, first.reply.id],
+        'a resend stores nothing, no second reply either',
+      );
       const other = await conversations.create(alice, {
         title: 'u',
         model: 'echo',
         systemPrompt: null,
       });
-      const sameIdElsewhere = await messages.insertUserMessage(other.id, {
+      const sameIdElsewhere = await messages.insertExchange(other.id, {
         content: 'hi',
         clientMessageId: 'm1',
       });
-      assert.equal(sameIdElsewhere?.created, true);
+      assert.equal(sameIdElsewhere.created, true);
       const bumped = await conversations.get(alice, c.id);
-      assert.ok(bumped && bumped.updatedAt >= c.updatedAt);
+      assert.ok(bumped && bumped.updatedAt >= first.reply.createdAt);
     });
 
     it('persists a streaming reply through flushes to its final status', async () => {
@@ -158,10 +166,9 @@ forEachDatabase('stores', (ctx) => {
         model: 'echo',
         systemPrompt: null,
       });
-      await messages.insertUserMessage(c.id, { content: 'q', clientMessageId: 'c1' });
-      const reply = await messages.createAssistantMessage(c.id);
-      assert.equal(reply.status, 'streaming');
-      assert.equal(reply.content, '');
+      const exchange = await messages.insertExchange(c.id, { content: 'q', clientMessageId: 'c1' });
+      assert.ok(exchange.created);
+      const { reply } = exchange;
       await messages.updateContent(reply.id, 'partial');
       assert.equal((await messages.get(reply.id))?.content, 'partial');
       const done = await messages.finish(reply.id, {
@@ -201,10 +208,11 @@ forEachDatabase('stores', (ctx) => {
         model: 'echo',
         systemPrompt: null,
       });
-      await chat.insertUserMessage(c.id, 'q', 'r1');
-      const reply = async (status: 'complete' | 'streaming', content: string, replaces?: string) =>
-        (await chat.insertReplies([{ conversationId: c.id, status, content, replaces }]))[0]!;
-      const old = await reply('complete', 'first');
+      const exchange = await chat.insertExchange(c.id, 'q', 'r1');
+      assert.ok(exchange.created);
+      const old = exchange.reply;
+      await messages.finish(old.id, { status: 'complete', content: 'first' });
+      const regenerate = () => chat.insertReply({ conversationId: c.id, replaces: old.id });
       // A real trigger makes the next assistant insert fail after the delete of `replaces` ran.
       const postgres = ctx.testDb.engine === 'postgres';
       if (postgres) {
@@ -217,13 +225,14 @@ forEachDatabase('stores', (ctx) => {
           WHEN NEW.role = 'assistant' BEGIN SELECT RAISE(ABORT, 'insert refused'); END`);
       }
       try {
-        await assert.rejects(reply('streaming', '', old.id), /insert refused/);
+        await assert.rejects(regenerate(), /insert refused/);
       } finally {
         await ctx.db.raw('DROP TRIGGER refuse_reply' + (postgres ? ' ON messages' : ''));
         if (postgres) await ctx.db.raw('DROP FUNCTION refuse_reply()');
       }
       assert.equal((await messages.get(old.id))?.content, 'first', 'the old reply survived');
-      const fresh = await reply('streaming', '', old.id);
+      const fresh = await regenerate();
+      assert.deepEqual([fresh.status, fresh.content], ['streaming', '']);
       assert.equal(await messages.get(old.id), undefined, 'replaced once the insert succeeds');
       assert.deepEqual((await messages.recent(c.id)).map((m) => m.id).at(-1), fresh.id);
     });
@@ -234,16 +243,19 @@ forEachDatabase('stores', (ctx) => {
         model: 'echo',
         systemPrompt: null,
       });
-      for (let i = 0; i < 7; i++) {
-        await messages.insertUserMessage(c.id, {
+      for (let i = 0; i < 4; i++) {
+        const exchange = await messages.insertExchange(c.id, {
           content: `m${i}`,
           clientMessageId: `k${i}`,
         });
+        if (exchange.created) {
+          await messages.finish(exchange.reply.id, { status: 'complete', content: `r${i}` });
+        }
       }
       const newest = await messages.list(alice, c.id, { limit: 3 });
       assert.deepEqual(
         newest?.items.map((m) => m.content),
-        ['m4', 'm5', 'm6'],
+        ['r2', 'm3', 'r3'],
       );
       const older = await messages.list(alice, c.id, {
         limit: 3,
@@ -251,7 +263,7 @@ forEachDatabase('stores', (ctx) => {
       });
       assert.deepEqual(
         older?.items.map((m) => m.content),
-        ['m1', 'm2', 'm3'],
+        ['m1', 'r1', 'm2'],
       );
       const oldest = await messages.list(alice, c.id, {
         limit: 3,
@@ -259,7 +271,7 @@ forEachDatabase('stores', (ctx) => {
       });
       assert.deepEqual(
         oldest?.items.map((m) => m.content),
-        ['m0'],
+        ['m0', 'r0'],
       );
       assert.equal(oldest?.nextCursor, null);
       assert.equal(await messages.list(bob, c.id, { limit: 3 }), undefined);
@@ -287,12 +299,11 @@ forEachDatabase('stores', (ctx) => {
         model: 'echo',
         systemPrompt: null,
       });
-      const m = await messages.insertUserMessage(c.id, {
-        content: 'x',
-        clientMessageId: 'd1',
-      });
+      const m = await messages.insertExchange(c.id, { content: 'x', clientMessageId: 'd1' });
+      assert.ok(m.created);
       await conversations.delete(alice, c.id);
-      assert.equal(await messages.get(m?.message.id ?? ''), undefined);
+      assert.equal(await messages.get(m.message.id), undefined);
+      assert.equal(await messages.get(m.reply.id), undefined);
     });
   });
 

@@ -129,17 +129,16 @@ for (const engine of ['postgres', 'sqlite'] as const) {
     it('lists messages oldest to newest, paging back with before', async () => {
       const c = (await t.http().post('/api/conversations').set(a.auth).send({ title: 'm' })).body;
       for (let i = 0; i < 5; i++) {
-        const r = await t.deps.messages.insertUserMessage(c.id, {
+        const r = await t.deps.messages.insertExchange(c.id, {
           content: `question ${i}`,
           clientMessageId: `cm-${i}`,
         });
-        const reply = await t.deps.messages.createAssistantMessage(c.id);
-        await t.deps.messages.finish(reply.id, {
+        assert.ok(r.created);
+        await t.deps.messages.finish(r.reply.id, {
           status: 'complete',
           content: `answer ${i}`,
           usage: { promptTokens: 2, completionTokens: 3 },
         });
-        assert.ok(r?.created);
       }
       const first = await t.http().get(`/api/conversations/${c.id}/messages?limit=4`).set(a.auth);
       assert.equal(first.status, 200);
@@ -166,10 +165,7 @@ for (const engine of ['postgres', 'sqlite'] as const) {
     it("user B gets 404 for user A's conversation and cannot touch it", async () => {
       const c = (await t.http().post('/api/conversations').set(a.auth).send({ title: 'private' }))
         .body;
-      await t.deps.messages.insertUserMessage(c.id, {
-        content: 'secret',
-        clientMessageId: 'x',
-      });
+      await t.deps.messages.insertExchange(c.id, { content: 'secret', clientMessageId: 'x' });
       const attempts = [
         t.http().get(`/api/conversations/${c.id}`),
         t.http().patch(`/api/conversations/${c.id}`).send({ title: 'mine now' }),
@@ -186,7 +182,10 @@ for (const engine of ['postgres', 'sqlite'] as const) {
       const still = await t.http().get(`/api/conversations/${c.id}`).set(a.auth);
       assert.equal(still.body.title, 'private');
       const msgs = await t.http().get(`/api/conversations/${c.id}/messages`).set(a.auth);
-      assert.equal(msgs.body.items.length, 1);
+      assert.deepEqual(
+        msgs.body.items.map((m: { role: string }) => m.role),
+        ['user', 'assistant'],
+      );
     });
 
     it('requires authentication on every conversation route', async () => {
