@@ -47,8 +47,16 @@ function toMessage(row: MessageRow): Message {
   };
 }
 
-/** Replies saved per statement (PostgreSQL) or transaction (SQLite) in a periodic flush. */
-const FLUSH_CHUNK = 100;
+/** Replies saved per statement in a periodic flush on PostgreSQL (it runs off the event loop). */
+const PG_FLUSH_CHUNK = 100;
+
+/**
+ * Replies saved per transaction in a periodic flush on SQLite, which holds the event loop
+ * meanwhile. Saving 1,000 replies 20 times (one CPU, the checkpoint worker on it too), the loop's
+ * stalls went from p50 0.8–2.0 ms and p99 12–33 ms with chunks of 100 to p50 0.3–0.7 ms and p99
+ * 6–11 ms with 25, for about the same total time; 10 cost up to twice the time.
+ */
+const SQLITE_FLUSH_CHUNK = 25;
 
 const PG_UPDATE_CONTENTS = `UPDATE messages AS m SET content = v.content, updated_at = ?
   FROM unnest(?::text[], ?::text[]) AS v(id, content)
@@ -311,9 +319,10 @@ export class MessageStore {
    */
   async updateContents(batch: ReadonlyArray<readonly [messageId: string, content: string]>) {
     const now = new Date();
-    for (let i = 0; i < batch.length; i += FLUSH_CHUNK) {
+    const size = this.sqlite ? SQLITE_FLUSH_CHUNK : PG_FLUSH_CHUNK;
+    for (let i = 0; i < batch.length; i += size) {
       if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      const chunk = batch.slice(i, i + FLUSH_CHUNK);
+      const chunk = batch.slice(i, i + size);
       if (this.sqlite) await this.updateContentsSqlite(chunk, now.getTime());
       else
         await this.db.raw(PG_UPDATE_CONTENTS, [
