@@ -277,6 +277,33 @@ forEachDatabase('stores', (ctx) => {
       assert.equal(await messages.list(bob, c.id, { limit: 3 }), undefined);
     });
 
+    it('a periodic save of many replies lets the event loop run between its transactions', async () => {
+      const c = await conversations.create(alice, {
+        title: 'f',
+        model: 'echo',
+        systemPrompt: null,
+      });
+      const streaming = { conversationId: c.id, status: 'streaming' as const, content: '' };
+      const replies = await messages.createReplies(Array.from({ length: 100 }, () => streaming));
+      // Turns of the event loop taken while the save runs (SQLite writes synchronously).
+      let turns = 0;
+      let saving = true;
+      const tick = () => {
+        if (!saving) return;
+        turns++;
+        setImmediate(tick);
+      };
+      setImmediate(tick);
+      await messages.updateContents(replies.map((r, i) => [r.id, `text ${i}`] as const));
+      saving = false;
+      assert.ok(turns >= 3, `${turns} turns of the event loop during the save`);
+      const saved = await Promise.all(replies.map((r) => messages.get(r.id)));
+      assert.deepEqual(
+        saved.map((m) => m?.content),
+        replies.map((_, i) => `text ${i}`),
+      );
+    });
+
     it('marks rows left streaming as interrupted (crash recovery)', async () => {
       const c = await conversations.create(alice, {
         title: 'r',
