@@ -39,6 +39,9 @@ export interface Checkpoints {
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
+// Linux nice values are per thread: at the lowest priority, checkpoints on a CPU the event loop
+// also runs on take its idle time, not its turns. (Elsewhere this would renice the process.)
+if (process.platform === 'linux') require('node:os').setPriority(19);
 const plain = (run) => {
   try {
     return run();

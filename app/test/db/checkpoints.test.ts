@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -58,6 +58,26 @@ describe('SQLite checkpoints in a worker thread', () => {
     // Started over: as large as one write, not two.
     assert.ok(size(`${file}-wal`) <= written, `WAL after the second write: ${size(`${file}-wal`)}`);
     assert.deepEqual(conn.prepare('SELECT count(*) AS n FROM t').get(), { n: 2000 });
+    checkpoints.stop();
+    await checkpoints.stopped;
+  });
+
+  it('runs at the lowest CPU priority, the event loop’s thread untouched (Linux)', async function () {
+    if (process.platform !== 'linux') this.skip(); // per-thread nice values are Linux's
+    const nice = () =>
+      readdirSync('/proc/self/task').map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        // Field 19 (nice), counted after the parenthesised command name.
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+    const before = nice().filter((n) => n === 19).length;
+    const checkpoints = startCheckpoints(conn, 20);
+    const deadline = Date.now() + 10_000;
+    while (nice().filter((n) => n === 19).length === before && Date.now() < deadline) {
+      await sleep(10);
+    }
+    assert.equal(nice().filter((n) => n === 19).length, before + 1, 'one thread reniced');
+    assert.equal(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ')[16], '0');
     checkpoints.stop();
     await checkpoints.stopped;
   });
