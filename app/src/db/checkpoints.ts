@@ -26,6 +26,7 @@ export interface WalConnection {
   readonly name: string;
   readonly open: boolean;
   pragma(sql: string): unknown;
+  close(): unknown;
 }
 
 export interface Checkpoints {
@@ -63,8 +64,10 @@ parentPort.once('message', () => {
 
 /**
  * Starts checkpointing `conn`'s database every `intervalMs` from a worker thread, on the
- * worker's own timer (a busy event loop here does not hold it back). Stops by itself once
- * `conn` is closed. Neither the timer nor the worker keeps the process alive.
+ * worker's own timer (a busy event loop here does not hold it back). Closing `conn` stops the
+ * worker, and the close then returns a promise of its exit: knex's pool awaits it, so
+ * `db.destroy()` leaves no thread behind (one still opening its connection to a file about to
+ * be deleted would fail, and one alive at `process.exit` is killed mid-work).
  */
 export function startCheckpoints(conn: WalConnection, intervalMs = 1000): Checkpoints {
   const worker = new Worker(WORKER, {
@@ -78,16 +81,14 @@ export function startCheckpoints(conn: WalConnection, intervalMs = 1000): Checkp
   worker.unref();
   conn.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   const stopped = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  const stop = () => {
-    clearInterval(timer);
-    worker.postMessage('stop');
+  const stop = () => worker.postMessage('stop');
+  const close = conn.close.bind(conn);
+  conn.close = () => {
+    stop();
+    close();
+    return stopped;
   };
-  const timer = setInterval(() => {
-    if (!conn.open) stop();
-  }, intervalMs);
-  timer.unref();
   worker.once('error', (err) => {
-    clearInterval(timer);
     if (conn.open) conn.pragma(`wal_autocheckpoint = ${DEFAULT_PAGES}`);
     process.emitWarning(`SQLite checkpoints are back on the event loop: ${err.message}`);
   });

@@ -89,10 +89,14 @@ describe('SQLite checkpoints in a worker thread', () => {
     await checkpoints.stopped;
   });
 
-  it('stops by itself once the app connection is closed', async () => {
+  it('stops with the app connection, whose close resolves once the worker has exited', async () => {
     const checkpoints = startCheckpoints(conn, 20);
-    conn.close();
-    await checkpoints.stopped;
+    let exited = false;
+    void checkpoints.stopped.then(() => (exited = true));
+    // knex's pool awaits what close returns: db.destroy() then leaves no thread behind.
+    await conn.close();
+    assert.equal(conn.open, false);
+    assert.equal(exited, true, 'the worker exited before the close resolved');
   });
 
   it('gives the checkpoints back to the app connection when the worker fails', async () => {
@@ -101,6 +105,7 @@ describe('SQLite checkpoints in a worker thread', () => {
       name: join(dir, 'missing.sqlite'),
       open: true,
       pragma: (sql) => pragmas.push(sql),
+      close: () => undefined,
     };
     const warned = new Promise<Error>((resolve) => process.once('warning', resolve));
     const checkpoints = startCheckpoints(broken, 20);
