@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,9 +189,13 @@ describe('dagger pure helpers', () => {
       });
       return existsSync(join(bin, 'calls')) ? readFileSync(join(bin, 'calls'), 'utf8') : '';
     };
-    assert.equal(run({ sh: '/bin/sh' }), '');
-    const calls = run({ sh: '/bin/sh', chromium: '/nonexistent/chromium' });
-    assert.match(calls, /^update -qq\ninstall -y -qq --no-install-recommends chromium\n$/);
+    try {
+      assert.equal(run({ sh: '/bin/sh' }), '');
+      const calls = run({ sh: '/bin/sh', chromium: '/nonexistent/chromium' });
+      assert.match(calls, /^update -qq\ninstall -y -qq --no-install-recommends chromium\n$/);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('selects environments and rejects unknown ones', () => {

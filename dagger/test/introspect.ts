@@ -1,7 +1,7 @@
 // Runs the TypeScript SDK's own introspector (what the engine's TypeScript runtime runs to
 // register the module) on a module directory's src/, and renders the result the way
 // `dagger functions` names it.
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -122,14 +122,20 @@ export async function introspect(
   // The engine's runtime hands the introspector the module's generated client.gen.ts, where core
   // types (Directory, Container, …) are declared; the npm package ships the same declarations as
   // client.gen.d.ts, so a copy under the expected name plays that part.
-  const clientGen = join(mkdtempSync(join(tmpdir(), 'aichat-introspect-')), 'client.gen.ts');
+  const genDir = mkdtempSync(join(tmpdir(), 'aichat-introspect-'));
+  const clientGen = join(genDir, 'client.gen.ts');
   copyFileSync(join(dirname(sdkMain), 'api', 'client.gen.d.ts'), clientGen);
+  const core = new Set(
+    [...readFileSync(clientGen, 'utf8').matchAll(/export declare class (\w+)/g)].map((m) => m[1]),
+  );
   const files = readdirSync(src, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
     .map((f) => join(src, f))
     .concat(clientGen);
   // load=false: the AST analysis is the registration; importing would need a live engine.
-  const mod = await scan(files, name, false);
+  const mod = await scan(files, name, false).finally(() =>
+    rmSync(genDir, { recursive: true, force: true }),
+  );
   const json = JSON.parse(JSON.stringify(mod)) as {
     description?: string;
     objects: Record<string, RegisteredObject>;
@@ -143,9 +149,6 @@ export async function introspect(
   const live = (mod as unknown as { objects: Record<string, { methods: Record<string, Fn> }> })
     .objects[mainObject]?.methods;
   const sourceArg = main.constructor?.arguments.source;
-  const core = new Set(
-    [...readFileSync(clientGen, 'utf8').matchAll(/export declare class (\w+)/g)].map((m) => m[1]),
-  );
   const known = (name: string): boolean =>
     core.has(name) || name in json.objects || name in (json.enums ?? {});
   return {

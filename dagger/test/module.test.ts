@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_IMAGES } from '../src/images.js';
 import { introspect, type IntrospectedModule, renderListing } from './introspect.js';
-import { runtimeView } from './runtime-view.js';
+import { MODULE_DIR, withRuntimeView } from './runtime-view.js';
 
 /** Each function of the module issue: CLI name → [return type, arguments (CLI name: type)]. */
 const EXPECTED: Record<string, [string, Record<string, string>]> = {
@@ -101,9 +101,10 @@ describe('dagger module, as the engine loads it (dagger/ alone, from its lockfil
   let mod: IntrospectedModule;
 
   before(async () => {
-    const view = runtimeView();
-    assert.ok(view.exports.includes('Aichat'), `exports: ${view.exports.join(', ')}`);
-    mod = await introspect(view.dir);
+    mod = await withRuntimeView(MODULE_DIR, (view) => {
+      assert.ok(view.exports.includes('Aichat'), `exports: ${view.exports.join(', ')}`);
+      return introspect(view.dir);
+    });
     console.log(`\n${renderListing(mod)}\n`);
   });
 

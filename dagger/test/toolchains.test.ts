@@ -11,7 +11,7 @@ import { parseZapRules } from '../zap/src/zap-report.js';
 import { DEFAULT_IMAGES, type Images, VERSIONS } from '../src/images.js';
 import { IGNORE_FILE, SOURCE_SCAN_SKIP_DIRS } from '../src/scan.js';
 import { introspect, type IntrospectedModule } from './introspect.js';
-import { MODULE_DIR, runtimeView } from './runtime-view.js';
+import { MODULE_DIR, withRuntimeView } from './runtime-view.js';
 
 interface Customization {
   function?: string[];
@@ -84,9 +84,10 @@ describe('toolchains (dagger.json), each loaded as the engine loads it', functio
         const config = readJson<{ name: string; engineVersion: string }>(join(dir, 'dagger.json'));
         assert.equal(config.name, expected.module);
         assert.equal(config.engineVersion, root.engineVersion);
-        const view = runtimeView(dir);
-        assert.ok(view.exports.includes(expected.object), `exports: ${view.exports.join(', ')}`);
-        mod = await introspect(view.dir, expected.module, expected.object);
+        mod = await withRuntimeView(dir, (view) => {
+          assert.ok(view.exports.includes(expected.object), `exports: ${view.exports.join(', ')}`);
+          return introspect(view.dir, expected.module, expected.object);
+        });
       });
 
       it('documents itself, every function and every argument', () => {
