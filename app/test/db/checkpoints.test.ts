@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { BACKSTOP_PAGES, startCheckpoints, type WalConnection } from '../../src/db/checkpoints.js';
+import { createDb } from '../../src/db/index.js';
 
 const size = (file: string) => statSync(file, { throwIfNoEntry: false })?.size ?? 0;
 
@@ -97,6 +98,26 @@ describe('SQLite checkpoints in a worker thread', () => {
     await conn.close();
     assert.equal(conn.open, false);
     assert.equal(exited, true, 'the worker exited before the close resolved');
+  });
+
+  it('is gone once the knex handle is destroyed: deleting the file then goes unnoticed', async () => {
+    const db = createDb({ client: 'better-sqlite3', filename: join(dir, 'knex.sqlite') });
+    await db.raw('select 1'); // the pool's connection, and its worker starting
+    await db.destroy();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      // A worker still starting would now fail to open the file, within its start-up time.
+      rmSync(dir, { recursive: true, force: true });
+      await sleep(500);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(
+      warnings.map((w) => w.message),
+      [],
+    );
   });
 
   it('gives the checkpoints back to the app connection when the worker fails', async () => {
