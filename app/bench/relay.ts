@@ -6,8 +6,8 @@
  *
  * - Throughput: tokens as fast as the event loop allows; every stream is held at a start gate
  *   until all are set up and the set-up's frames delivered, so this is relaying, not chat.send
- *   set-up (reported as send → first token). CPU time of the server process per million tokens (process.cpuUsage, gate open →
- *   last completion) is the steadier figure on a busy machine.
+ *   set-up (reported as send → first token). CPU time of the server process per million tokens
+ *   (process.cpuUsage, gate open → last completion) is the steadier figure on a busy machine.
  * - Latency: paced tokens, per token provider stamp → client receipt on one monotonic clock,
  *   p50/p99/p99.9 per run; added latency = median over runs of ours − median of bare.
  * - Redis mode: two app instances sharing the database and a real Redis; every user has one
