@@ -277,30 +277,65 @@ forEachDatabase('stores', (ctx) => {
       assert.equal(await messages.list(bob, c.id, { limit: 3 }), undefined);
     });
 
-    it('a periodic save of many replies lets the event loop run between its transactions', async () => {
+    /**
+     * Turns of the event loop taken while `write` runs: SQLite writes synchronously, so a batch
+     * in one transaction would take none. 300 replies are several chunks on either database.
+     */
+    async function turnsDuring(write: () => Promise<void>): Promise<number> {
+      let turns = 0;
+      let writing = true;
+      const tick = () => {
+        if (!writing) return;
+        turns++;
+        setImmediate(tick);
+      };
+      setImmediate(tick);
+      await write();
+      writing = false;
+      return turns;
+    }
+
+    async function streamingReplies(n: number) {
       const c = await conversations.create(alice, {
         title: 'f',
         model: 'echo',
         systemPrompt: null,
       });
       const streaming = { conversationId: c.id, status: 'streaming' as const, content: '' };
-      const replies = await messages.createReplies(Array.from({ length: 100 }, () => streaming));
-      // Turns of the event loop taken while the save runs (SQLite writes synchronously).
-      let turns = 0;
-      let saving = true;
-      const tick = () => {
-        if (!saving) return;
-        turns++;
-        setImmediate(tick);
-      };
-      setImmediate(tick);
-      await messages.updateContents(replies.map((r, i) => [r.id, `text ${i}`] as const));
-      saving = false;
+      return messages.createReplies(Array.from({ length: n }, () => streaming));
+    }
+
+    it('a periodic save of many replies lets the event loop run between its transactions', async () => {
+      const replies = await streamingReplies(300);
+      const turns = await turnsDuring(() =>
+        messages.updateContents(replies.map((r, i) => [r.id, `text ${i}`] as const)),
+      );
       assert.ok(turns >= 3, `${turns} turns of the event loop during the save`);
       const saved = await Promise.all(replies.map((r) => messages.get(r.id)));
       assert.deepEqual(
         saved.map((m) => m?.content),
         replies.map((_, i) => `text ${i}`),
+      );
+    });
+
+    it('final states of many replies are written with turns of the event loop between', async () => {
+      const replies = await streamingReplies(300);
+      const turns = await turnsDuring(() =>
+        messages.finishReplies(
+          replies.map((r, i) => ({
+            id: r.id,
+            content: `reply ${i}`,
+            status: 'complete' as const,
+            usage: { promptTokens: 1, completionTokens: i },
+            error: null,
+          })),
+        ),
+      );
+      assert.ok(turns >= 3, `${turns} turns of the event loop during the write`);
+      const saved = await Promise.all(replies.map((r) => messages.get(r.id)));
+      assert.deepEqual(
+        saved.map((m) => [m?.status, m?.content, m?.usage?.completionTokens]),
+        replies.map((_, i) => ['complete', `reply ${i}`, i]),
       );
     });
 
