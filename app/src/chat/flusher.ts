@@ -2,9 +2,9 @@
  * The database writes of streaming replies, shared by all replies of a replica and batched
  * (issue #11): the latest text of every reply that changed is saved `intervalMs` after the
  * previous save, and replies that ended in the same event-loop turn get their final state
- * together. So 1,000 streaming replies cost a few dozen commits (the store writes a batch in
- * chunks) rather than thousands of queries. (A reply's row is created with the user's message, at chat.send: tokens
- * never wait for it.)
+ * together. So 1,000 streaming replies cost a few dozen commits a save (the store writes a
+ * batch in chunks) rather than thousands of queries. (A reply's row is created with the user's
+ * message, at chat.send: tokens never wait for it.)
  *
  * Periodic saves and final states run one after another in the order they were cut, so a
  * reply's final write lands after every periodic save of it.
