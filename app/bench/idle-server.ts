@@ -25,4 +25,6 @@ process.on('message', async (msg) => {
     open,
   });
 });
+// Killed outright, it left its database directory behind, one per run.
+process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
 process.send?.('ready');

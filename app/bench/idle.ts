@@ -26,6 +26,16 @@ function nextMessage<T>(child: ChildProcess): Promise<T> {
   });
 }
 
+/** Stops the server so it removes its database; SIGKILL if it takes over 10 s. */
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGTERM');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 interface Measure {
   rss: number;
   heapUsed: number;
@@ -65,7 +75,7 @@ export async function benchIdle(options: { sockets: number }) {
     };
   } finally {
     for (const c of clients) c.kill('SIGKILL');
-    server.kill('SIGKILL');
+    await stopServer(server);
     rmSync(dir, { recursive: true, force: true });
   }
 }
