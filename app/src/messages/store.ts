@@ -5,6 +5,7 @@
  * chat service obtained through an owner-scoped call.
  */
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { toIso, type Knex } from '../db/index.js';
 import { decodeCursor, encodeCursor, takePage } from '../pagination/cursor.js';
 import type { MessageStatus, Usage } from '../protocol/frames.js';
@@ -319,13 +320,10 @@ export class MessageStore {
    */
   async updateContents(batch: ReadonlyArray<readonly [messageId: string, content: string]>) {
     const now = new Date();
-    await this.inChunks(batch, (chunk) =>
-      this.sqlite
-        ? this.onSqlite((w) => w.updateContents(chunk, now.getTime()))
-        : this.db
-            .raw(PG_UPDATE_CONTENTS, [now, chunk.map((r) => r[0]), chunk.map((r) => r[1])])
-            .then(() => undefined),
-    );
+    await this.inChunks(batch, async (chunk) => {
+      if (this.sqlite) return this.onSqlite((w) => w.updateContents(chunk, now.getTime()));
+      await this.db.raw(PG_UPDATE_CONTENTS, [now, chunk.map((r) => r[0]), chunk.map((r) => r[1])]);
+    });
   }
 
   /**
@@ -338,7 +336,7 @@ export class MessageStore {
   ): Promise<void> {
     const size = this.sqlite ? SQLITE_FLUSH_CHUNK : PG_FLUSH_CHUNK;
     for (let i = 0; i < batch.length; i += size) {
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (i > 0) await nextTurn();
       await write(batch.slice(i, i + size));
     }
   }
