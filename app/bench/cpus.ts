@@ -12,13 +12,19 @@ import { availableParallelism } from 'node:os';
 export interface Pinning {
   /** Prepended to a client's command line (empty when unpinned). */
   clientCommand: string[];
+  /** Prepended to a command line that runs on the server's CPU (empty when unpinned). */
+  serverCommand: string[];
   /** What the report says about it. */
   note: string;
 }
 
 /** Pins this process to CPU 0 (clients then go on CPU 1), if `wanted` and possible. */
 export function pinProcesses(wanted: boolean): Pinning {
-  const unpinned = (why: string) => ({ clientCommand: [], note: `unpinned (${why})` });
+  const unpinned = (why: string) => ({
+    clientCommand: [],
+    serverCommand: [],
+    note: `unpinned (${why})`,
+  });
   if (!wanted) return unpinned('--pin off');
   if (availableParallelism() < 2) return unpinned('one CPU');
   // -a: every thread of the process, including those already started (V8's, libuv's).
@@ -28,5 +34,9 @@ export function pinProcesses(wanted: boolean): Pinning {
   if (r.error || r.status !== 0) {
     return unpinned(`taskset ${r.error ? 'not found' : `exited with ${r.status}`}`);
   }
-  return { clientCommand: ['taskset', '-c', '1'], note: 'server on CPU 0, clients on CPU 1' };
+  return {
+    clientCommand: ['taskset', '-c', '1'],
+    serverCommand: ['taskset', '-c', '0'],
+    note: 'server on CPU 0, clients on CPU 1',
+  };
 }

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { benchIdle } from './idle.js';
 import { pinProcesses } from './cpus.js';
 import { benchRelay } from './relay.js';
+import { QUIET_LOST_PERCENT, type Stalls } from './stalls.js';
 
 const { values } = parseArgs({
   options: {
@@ -70,7 +71,14 @@ const lines: string[] = [];
 if (relay) {
   const { throughput: t, latency: l } = relay.memory;
   const c = t.cpuSecondsPerMillionTokens;
+  const m = relay.machine;
+  const probes = [m.before.server, m.after.server, m.before.clients, m.after.clients];
+  const lost = (a: Stalls, b: Stalls) => `${a.lostPercent}% and ${b.lostPercent}%`;
   lines.push(
+    `machine: ${m.quiet ? 'quiet' : 'NOT QUIET, so the relay figures measure the machine'}: ` +
+      `stalls over 1 ms took ${lost(m.before.server, m.after.server)} of the server CPU's time ` +
+      `(before and after the runs), ${lost(m.before.clients, m.after.clients)} of the clients'; ` +
+      `longest ${Math.max(...probes.map((p) => p.longestMs))} ms (quiet: under ${QUIET_LOST_PERCENT}% each)`,
     `relay, memory mode, ${relay.streams} streams, median of ${relay.runs} runs, ${relay.cpus}:`,
     `  throughput ours ${t.tokensPerSecond.ours} vs bare ${t.tokensPerSecond.bare} tokens/s, ` +
       `ratio ${t.ratio} [${t.ratioSpread.join('–')}] (${ok(t.ratio >= TARGETS.throughputRatio)} ≥${TARGETS.throughputRatio})`,

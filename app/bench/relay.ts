@@ -14,6 +14,8 @@
  *   socket on each, chat.send alternates between them, so every token crosses Redis once. The
  *   gate opens once the pub/sub backlog of the set-up (1,000 chat.sends at once) is delivered:
  *   measured before that, the first second of tokens queued behind it (p99 ~0.5–1 s).
+ * - Machine: both CPUs are probed for stalls before the first server starts and after the last
+ *   closes (stalls.ts), and the report says whether the machine was quiet.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { createRedisPubSub } from '../src/pubsub/redis.js';
 import { startRedis } from '../../test/support/servers.js';
 import { startBareRelay } from './bare.js';
+import { quiet, type Stalls } from './stalls.js';
 import type { Pinning } from './cpus.js';
 import {
   benchProvider,
@@ -43,8 +46,33 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 /** The pause between the last stream's set-up and the start gate's opening (memory mode). */
 const SETUP_SETTLE_MS = 100;
 
-/** Where clients run (see cpus.ts); set by benchRelay. */
-let clientCommand: string[] = [];
+/** Where the server and the clients run (see cpus.ts); set by benchRelay. */
+let pinning: Pinning = { clientCommand: [], serverCommand: [], note: '' };
+
+/**
+ * Runs a bench script in a process of its own, on the clients' CPU unless `cpu` says otherwise,
+ * and returns the JSON of its last line of output.
+ */
+async function runScript<T>(
+  script: string,
+  args: string[],
+  cpu: 'clients' | 'server' = 'clients',
+): Promise<T> {
+  const [command = process.execPath, ...rest] = [
+    ...(cpu === 'clients' ? pinning.clientCommand : pinning.serverCommand),
+    process.execPath,
+    '--import',
+    'tsx',
+    join(HERE, script),
+    ...args,
+  ];
+  const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  if (code !== 0) throw new Error(`${script} ${args.join(' ')} exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '') as T;
+}
 
 /** Runs the client process and returns its figures. */
 async function runClient(input: ClientInput): Promise<ClientResult> {
@@ -52,23 +80,23 @@ async function runClient(input: ClientInput): Promise<ClientResult> {
   const file = join(dir, 'input.json');
   writeFileSync(file, JSON.stringify(input));
   try {
-    const [command = process.execPath, ...args] = [
-      ...clientCommand,
-      process.execPath,
-      '--import',
-      'tsx',
-      join(HERE, 'relay-client.ts'),
-      file,
-    ];
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const code = await new Promise<number | null>((r) => child.once('exit', r));
-    if (code !== 0) throw new Error(`relay client (${input.mode}) exited with ${code}`);
-    return JSON.parse(out.trim().split('\n').at(-1) ?? '') as ClientResult;
+    return await runScript<ClientResult>('relay-client.ts', [file]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** How long each probe of the machine's stalls runs, ms. */
+const STALL_PROBE_MS = 2000;
+
+/** Stalls seen on the server's CPU and on the clients', probed at once by a process on each. */
+async function probeMachine() {
+  const args = [String(STALL_PROBE_MS)];
+  const [server, clients] = await Promise.all([
+    runScript<Stalls>('stalls.ts', args, 'server'),
+    runScript<Stalls>('stalls.ts', args, 'clients'),
+  ]);
+  return { server, clients };
 }
 
 interface Side {
@@ -253,7 +281,10 @@ async function pubsubDrained(from: BenchApp, to: BenchApp): Promise<void> {
 /** Runs benchmark (a) and returns its report. */
 export async function benchRelay(options: RelayOptions) {
   const { streams, tokens, runs } = options;
-  clientCommand = options.pinning.clientCommand;
+  pinning = options.pinning;
+  // Before any server starts and after all are closed: their background work (garbage
+  // collection, the SQLite checkpoint worker) would count as the machine's.
+  const before = await probeMachine();
   if (options.profileDir) mkdirSync((profiler.dir = options.profileDir), { recursive: true });
   const plan: TokenPlan = { tokens, paceMs: 0, gate: new StartGate() };
   const gate = plan.gate as StartGate;
@@ -367,11 +398,19 @@ export async function benchRelay(options: RelayOptions) {
     }
   }
   await bareRelay.close();
+  const after = await probeMachine();
 
   return {
     streams,
     runs,
     cpus: options.pinning.note,
+    // Stalls of the CPUs before and after the runs (bench/stalls.ts): the figures below are
+    // evidence only from a quiet machine.
+    machine: {
+      quiet: quiet([before.server, before.clients, after.server, after.clients]),
+      before,
+      after,
+    },
     memory: {
       throughput: { tokensPerStream: tokens, ...throughput },
       latency: {
