@@ -29,8 +29,16 @@ const TEST_SUPPORT = ['.mocharc.cjs', '.c8rc.json', 'test/support/**'];
 export const STAGE_FILES = {
   /** The images: the built workspaces plus nginx's configuration. */
   build: [...BUILD, 'web/nginx.conf', 'web/security-headers.inc'],
-  /** The app's unit and integration tests. */
-  appTests: [...BUILD, ...TEST_SUPPORT, 'test/servers.test.ts', 'app/test/**', 'web/test/**'],
+  /** The app's unit and integration tests, and the benchmark's stall probe they test. */
+  appTests: [
+    ...BUILD,
+    ...TEST_SUPPORT,
+    'test/servers.test.ts',
+    'app/test/**',
+    'app/bench/stalls.ts',
+    'app/bench/clock.ts',
+    'web/test/**',
+  ],
   /**
    * The pipeline's own tests (the modules', the chart's helpers, the workflows, the pins): what
    * they read, which is not the README (the CLI's function list is checked against it by
