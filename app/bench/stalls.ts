@@ -37,7 +37,8 @@ export function probeStalls(ms: number): Stalls {
   let lost = 0;
   let count = 0;
   let longest = 0;
-  for (let now = start; now - start < ms; now = performance.now()) {
+  while (last - start < ms) {
+    const now = performance.now();
     const gap = now - last;
     if (gap > STALL_MS) {
       lost += gap;
