@@ -5,7 +5,8 @@
  * 1% of one CPU's time in stalls of 1–13 ms, and 4% of CPU 0's (stalls up to 25 ms) while CPU 1
  * was busy too, as it is during the benchmark; the bare relay's own p99 then went from 16 ms to
  * 100–600 ms. A p99 is decided by the slowest 1% of tokens: under 0.1% of the time lost, stalls
- * cannot move it much.
+ * cannot move it much. The benchmark's own process, idle on CPU 0 while it probes (tsx's loader
+ * thread, V8's), took another ~2% of that CPU there: the figure is what the server runs beside.
  *
  * Run directly (`node --import tsx bench/stalls.ts <ms>`), it probes the CPU it runs on and
  * prints its Stalls as JSON: the benchmark probes both CPUs at once that way.
