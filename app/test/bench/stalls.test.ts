@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { probeStalls, quiet, QUIET_LOST_PERCENT, type Stalls } from '../../bench/stalls.js';
 
 describe('bench: the machine’s stalls', () => {
-  it('sees the time its CPU was taken away, and only then is the machine not quiet', async () => {
+  it('sees the time its CPU was taken away, and calls the machine not quiet', async () => {
     // Another process stops this one for 200 ms, 300 ms into a 2.5 s probe (time to spare for a
     // busy machine to start it).
     const pause = spawn(
