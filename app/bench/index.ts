@@ -74,11 +74,15 @@ if (relay) {
   const m = relay.machine;
   const probes = [m.before.server, m.after.server, m.before.clients, m.after.clients];
   const lost = (a: Stalls, b: Stalls) => `${a.lostPercent}% and ${b.lostPercent}%`;
+  const meanwhile = (p: typeof m.before) =>
+    `${p.otherTasks?.map((t) => `${t.task} ${t.ms} ms`).join(', ') || (p.otherTasks ? 'none' : 'unknown (no /proc)')}; ` +
+    `this process ${p.benchProcessMs} ms`;
   lines.push(
     `machine: ${m.quiet ? 'quiet' : 'NOT QUIET, so the relay figures measure the machine'}: ` +
       `stalls over 1 ms took ${lost(m.before.server, m.after.server)} of the server CPU's time ` +
       `(before and after the runs), ${lost(m.before.clients, m.after.clients)} of the clients'; ` +
       `longest ${Math.max(...probes.map((p) => p.longestMs))} ms (quiet: under ${QUIET_LOST_PERCENT}% each)`,
+    `  other tasks meanwhile, before: ${meanwhile(m.before)}; after: ${meanwhile(m.after)}`,
     `relay, memory mode, ${relay.streams} streams, median of ${relay.runs} runs, ${relay.cpus}:`,
     `  throughput ours ${t.tokensPerSecond.ours} vs bare ${t.tokensPerSecond.bare} tokens/s, ` +
       `ratio ${t.ratio} [${t.ratioSpread.join('–')}] (${ok(t.ratio >= TARGETS.throughputRatio)} ≥${TARGETS.throughputRatio})`,

@@ -163,6 +163,8 @@ for (let i = 0; i < input.streams.length; i += 100) {
   sockets.push(...(await Promise.all(batch)));
 }
 if (input.settleMs > 0) await sleep(input.settleMs);
+// The sockets' set-up garbage goes now, not in a pause while tokens arrive (see relay.ts).
+gc?.();
 sentAt = wallNow();
 input.streams.forEach((stream, i) => {
   const ws = sockets[i]?.[0];

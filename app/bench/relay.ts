@@ -29,6 +29,7 @@ import { createRedisPubSub } from '../src/pubsub/redis.js';
 import { startRedis } from '../../test/support/servers.js';
 import { startBareRelay } from './bare.js';
 import { quiet, type Stalls } from './stalls.js';
+import { busiest, readTaskTimes } from './tasks.js';
 import type { Pinning } from './cpus.js';
 import {
   benchProvider,
@@ -49,24 +50,32 @@ const SETUP_SETTLE_MS = 100;
 /** Where the server and the clients run (see cpus.ts); set by benchRelay. */
 let pinning: Pinning = { clientCommand: [], serverCommand: [], note: '' };
 
-/**
- * Runs a bench script in a process of its own, on the clients' CPU unless `cpu` says otherwise,
- * and returns the JSON of its last line of output.
- */
+interface ScriptOptions {
+  /** Where it runs (default: the clients' CPU). */
+  cpu?: 'clients' | 'server';
+  /** Node flags of its process. */
+  nodeFlags?: string[];
+  /** Receives its process id. */
+  pids?: number[];
+}
+
+/** Runs a bench script in a process of its own and returns the JSON of its last line of output. */
 async function runScript<T>(
   script: string,
   args: string[],
-  cpu: 'clients' | 'server' = 'clients',
+  options: ScriptOptions = {},
 ): Promise<T> {
   const [command = process.execPath, ...rest] = [
-    ...(cpu === 'clients' ? pinning.clientCommand : pinning.serverCommand),
+    ...(options.cpu === 'server' ? pinning.serverCommand : pinning.clientCommand),
     process.execPath,
+    ...(options.nodeFlags ?? []),
     '--import',
     'tsx',
     join(HERE, script),
     ...args,
   ];
   const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.pid !== undefined) options.pids?.push(child.pid);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((r) => child.once('exit', r));
@@ -74,13 +83,25 @@ async function runScript<T>(
   return JSON.parse(out.trim().split('\n').at(-1) ?? '') as T;
 }
 
+/**
+ * The client process is the measuring instrument, so its own garbage collection must not show
+ * in the figures. At V8's default young generation it collected 25 times in a paced run, pauses
+ * of up to 36 ms on this project's VM (~3% of its time), and tokens that arrived meanwhile were
+ * stamped late, ours and bare alike. With 128 MB semi-spaces, and a full collection once its
+ * sockets are open (relay-client.ts), a paced run's frames fit the young generation: no
+ * collection while tokens arrive.
+ */
+const CLIENT_NODE_FLAGS = ['--min-semi-space-size=128', '--max-semi-space-size=128', '--expose-gc'];
+
 /** Runs the client process and returns its figures. */
 async function runClient(input: ClientInput): Promise<ClientResult> {
   const dir = mkdtempSync(join(tmpdir(), 'aichat-bench-jobs-'));
   const file = join(dir, 'input.json');
   writeFileSync(file, JSON.stringify(input));
   try {
-    return await runScript<ClientResult>('relay-client.ts', [file]);
+    return await runScript<ClientResult>('relay-client.ts', [file], {
+      nodeFlags: CLIENT_NODE_FLAGS,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -89,14 +110,28 @@ async function runClient(input: ClientInput): Promise<ClientResult> {
 /** How long each probe of the machine's stalls runs, ms. */
 const STALL_PROBE_MS = 2000;
 
-/** Stalls seen on the server's CPU and on the clients', probed at once by a process on each. */
+/**
+ * Stalls seen on the server's CPU and on the clients', probed at once by a process on each, and
+ * the other tasks that ran meanwhile (this process and the probes left out).
+ */
 async function probeMachine() {
   const args = [String(STALL_PROBE_MS)];
+  const pids = [process.pid];
+  const before = readTaskTimes();
+  const cpu = process.cpuUsage();
   const [server, clients] = await Promise.all([
-    runScript<Stalls>('stalls.ts', args, 'server'),
-    runScript<Stalls>('stalls.ts', args, 'clients'),
+    runScript<Stalls>('stalls.ts', args, { cpu: 'server', pids }),
+    runScript<Stalls>('stalls.ts', args, { pids }),
   ]);
-  return { server, clients };
+  const own = process.cpuUsage(cpu);
+  const after = readTaskTimes();
+  return {
+    server,
+    clients,
+    otherTasks: before && after ? busiest(before, after, pids) : undefined,
+    // This process's own threads (GC, the SQLite worker) share the server's CPU.
+    benchProcessMs: round((own.user + own.system) / 1000, 1),
+  };
 }
 
 interface Side {

@@ -1,12 +1,15 @@
 /**
  * Whether the machine is quiet enough for the relay benchmark's figures. A thread that does
  * nothing but read the monotonic clock sees every stretch in which it did not run: the
- * hypervisor or another process had its CPU. On this project's machine (a VM), a noisy day lost
- * 1% of one CPU's time in stalls of 1–13 ms, and 4% of CPU 0's (stalls up to 25 ms) while CPU 1
- * was busy too, as it is during the benchmark; the bare relay's own p99 then went from 16 ms to
- * 100–600 ms. A p99 is decided by the slowest 1% of tokens: under 0.1% of the time lost, stalls
- * cannot move it much. The benchmark's own process, idle on CPU 0 while it probes (tsx's loader
- * thread, V8's), took another ~2% of that CPU there: the figure is what the server runs beside.
+ * hypervisor or another task had its CPU. A p99 is decided by the slowest 1% of tokens: under
+ * 0.1% of the time lost, stalls cannot move it much.
+ *
+ * The probe first runs its loop unmeasured: a fresh Node process's first ~100 ms of it are its
+ * own (V8 compiling the loop, start-up work on its other threads), stalls of up to 14 ms each,
+ * which were once reported as the machine's. Warmed up, a probe of one CPU on this project's VM
+ * sees no stall at all; probing both at once, as the benchmark does (it keeps both busy), each
+ * loses 0.1–7%: the kernel's and the VM's own tasks then have no idle CPU to run on (tasks.ts
+ * names them).
  *
  * Run directly (`node --import tsx bench/stalls.ts <ms>`), it probes the CPU it runs on and
  * prints its Stalls as JSON: the benchmark probes both CPUs at once that way.
@@ -31,8 +34,17 @@ export interface Stalls {
   longestMs: number;
 }
 
-/** Busy-reads the clock on this thread for `ms` and reports the stalls it saw. */
-export function probeStalls(ms: number): Stalls {
+/** How long the probe runs its loop before measuring (see above), ms. */
+export const WARM_UP_MS = 500;
+
+/** Busy-reads the clock on this thread for `warmUpMs`, then for `ms`, and reports the stalls of the latter. */
+export function probeStalls(ms: number, warmUpMs = WARM_UP_MS): Stalls {
+  scan(warmUpMs);
+  return scan(ms);
+}
+
+/** The probe's loop: one function, so the warm-up compiles what the measurement runs. */
+function scan(ms: number): Stalls {
   const start = performance.now();
   let last = start;
   let lost = 0;

@@ -29,13 +29,14 @@ const TEST_SUPPORT = ['.mocharc.cjs', '.c8rc.json', 'test/support/**'];
 export const STAGE_FILES = {
   /** The images: the built workspaces plus nginx's configuration. */
   build: [...BUILD, 'web/nginx.conf', 'web/security-headers.inc'],
-  /** The app's unit and integration tests, and the benchmark's stall probe they test. */
+  /** The app's unit and integration tests, and the benchmark's machine probes they test. */
   appTests: [
     ...BUILD,
     ...TEST_SUPPORT,
     'test/servers.test.ts',
     'app/test/**',
     'app/bench/stalls.ts',
+    'app/bench/tasks.ts',
     'app/bench/clock.ts',
     'web/test/**',
   ],
