@@ -87,10 +87,13 @@ if (relay) {
     `  throughput ours ${t.tokensPerSecond.ours} vs bare ${t.tokensPerSecond.bare} tokens/s, ` +
       `ratio ${t.ratio} [${t.ratioSpread.join('–')}] (${ok(t.ratio >= TARGETS.throughputRatio)} ≥${TARGETS.throughputRatio})`,
     `  CPU per million tokens ours ${c.ours} s vs bare ${c.bare} s (×${c.oursOverBare}); ` +
-      `user space ours ${c.userSpace.ours} s vs bare ${c.userSpace.bare} s`,
+      `user space ours ${c.userSpace.ours} s vs bare ${c.userSpace.bare} s; ` +
+      `GC pauses ours ${c.gcPauses.ours} s vs bare ${c.gcPauses.bare} s`,
     `  per-token latency at ${l.offeredTokensPerSecond} tokens/s: p99 ours ${l.ours.p99} ms vs bare ${l.bare.p99} ms, ` +
       `added ${l.addedMs.p99} ms (${ok(l.addedMs.p99 < TARGETS.addedP99Ms)} <${TARGETS.addedP99Ms}); ` +
       `p50 added ${l.addedMs.p50} ms, p99.9 added ${l.addedMs.p999} ms`,
+    `  the server's GC pauses per run: ours ${l.ours.gcPauses.count}, longest ${l.ours.gcPauses.longestMs} ms; ` +
+      `bare ${l.bare.gcPauses.count}, longest ${l.bare.gcPauses.longestMs} ms`,
     `  of which: first tokens p50 ours ${l.firstTokenMsP50.ours} ms vs bare ${l.firstTokenMsP50.bare} ms; ` +
       `the tokens after them p99 ours ${l.afterFirstToken.ours.p99} ms vs bare ${l.afterFirstToken.bare.p99} ms, ` +
       `added ${l.afterFirstToken.addedMs.p99} ms`,

@@ -21,6 +21,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -145,6 +146,37 @@ interface Measured extends ClientResult {
   cpuSecondsPerMillionTokens: number;
   /** The user-space part of it (the rest is the kernel's: mostly socket writes). */
   userCpuSecondsPerMillionTokens: number;
+  /** The server process's garbage-collection pauses in the run. */
+  gcPauses: GcPauses;
+}
+
+interface GcPauses {
+  count: number;
+  totalMs: number;
+  longestMs: number;
+}
+
+/**
+ * This process's garbage-collection pauses (performance.now() at their start, ms): every token
+ * due during one waits it out, ours and bare alike, so the p99s are read against them. On this
+ * project's VM a scavenge took 10–120 ms.
+ */
+const gcLog: Array<{ at: number; ms: number }> = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcLog.push({ at: e.startTime, ms: e.duration });
+}).observe({ entryTypes: ['gc'] });
+
+/** The pauses that started at or after `from` (performance.now()), and forgets the rest. */
+function gcPausesSince(from: number): GcPauses {
+  const pauses = gcLog.splice(0).filter((p) => p.at >= from);
+  return {
+    count: pauses.length,
+    totalMs: round(
+      pauses.reduce((sum, p) => sum + p.ms, 0),
+      1,
+    ),
+    longestMs: round(Math.max(0, ...pauses.map((p) => p.ms)), 1),
+  };
 }
 
 /**
@@ -158,10 +190,12 @@ const profiler = { dir: undefined as string | undefined, label: 'warm-up', n: 0 
 async function measure(side: Side, plan: TokenPlan, gate: StartGate): Promise<Measured> {
   gate.arm(side.streams.length);
   let cpu0: NodeJS.CpuUsage | undefined;
+  let openedAt = Infinity;
   const session = profiler.dir ? new Session() : undefined;
   let profiling: Promise<unknown> = Promise.resolve();
   void gate.open.then(() => {
     cpu0 = process.cpuUsage();
+    openedAt = performance.now();
     if (!session) return;
     session.connect();
     profiling = session.post('Profiler.enable').then(() => session.post('Profiler.start'));
@@ -174,6 +208,9 @@ async function measure(side: Side, plan: TokenPlan, gate: StartGate): Promise<Me
     streams: side.streams,
   });
   const cpu = process.cpuUsage(cpu0);
+  // The observer reports a pause after it: let the last ones in.
+  await sleep(0);
+  const gcPauses = gcPausesSince(openedAt);
   if (session && profiler.dir) {
     await profiling;
     const { profile } = await session.post('Profiler.stop');
@@ -187,6 +224,7 @@ async function measure(side: Side, plan: TokenPlan, gate: StartGate): Promise<Me
     cpuSecondsPerMillionTokens: (cpuSeconds / result.tokens) * 1e6,
     // µs per token is s per million tokens.
     userCpuSecondsPerMillionTokens: cpu.user / result.tokens,
+    gcPauses,
   };
 }
 
@@ -233,6 +271,11 @@ function throughputReport(runs: Array<{ bare: Measured; ours: Measured }>) {
         bare: med(runs.map((r) => r.bare.userCpuSecondsPerMillionTokens)),
         ours: med(runs.map((r) => r.ours.userCpuSecondsPerMillionTokens)),
       },
+      // Of it, the server process's garbage-collection pauses.
+      gcPauses: {
+        bare: med(runs.map((r) => (r.bare.gcPauses.totalMs / r.bare.tokens) * 1000)),
+        ours: med(runs.map((r) => (r.ours.gcPauses.totalMs / r.ours.tokens) * 1000)),
+      },
     },
     oursFramesPerToken: med(runs.map((r) => r.ours.frames / r.ours.tokens)),
     sendToFirstTokenMsP50: {
@@ -258,6 +301,12 @@ function latencyReport(runs: Array<{ bare: Measured; ours: Measured }>, pick: Pi
       p99: med(at('p99')),
       p999: med(at('p999')),
       spread: { p50: spread(at('p50')), p99: spread(at('p99')), p999: spread(at('p999')) },
+      // The server process's, per run (median): what the tail of both sides waited on.
+      gcPauses: {
+        count: med(runs.map((r) => r[which].gcPauses.count)),
+        totalMs: med(runs.map((r) => r[which].gcPauses.totalMs)),
+        longestMs: med(runs.map((r) => r[which].gcPauses.longestMs)),
+      },
     };
   };
   const bare = side('bare');
@@ -319,6 +368,9 @@ export async function benchRelay(options: RelayOptions) {
   pinning = options.pinning;
   // Before any server starts and after all are closed: their background work (garbage
   // collection, the SQLite checkpoint worker) would count as the machine's.
+  // This process used ~125 ms of its CPU in the first 500 ms after its imports (V8 compiling
+  // and collecting on its other threads), ~10 ms per 500 ms after: the probe waits that out.
+  await sleep(1000);
   const before = await probeMachine();
   if (options.profileDir) mkdirSync((profiler.dir = options.profileDir), { recursive: true });
   const plan: TokenPlan = { tokens, paceMs: 0, gate: new StartGate() };
