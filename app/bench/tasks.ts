@@ -1,8 +1,8 @@
 /**
  * Which of the machine's tasks used CPU time in a stretch: the benchmark names them when the
  * machine is not quiet. On this project's VM they were the kernel's DAMON page-out thread
- * (`kdamond.0`, ~5% of a CPU in 6 ms slices) and the VM agent (`tokio-rt-worker` of pid 1,
- * 1.5–2%). Linux only: every thread's time on CPU is the first field of
+ * (`kdamond.0`, 1–5% of a CPU, in slices of ~6 ms) and the VM agent (`tokio-rt-worker` of
+ * pid 1, 1–3%). Linux only: every thread's time on CPU is the first field of
  * /proc/<pid>/task/<tid>/schedstat.
  */
 import { readdirSync, readFileSync } from 'node:fs';
