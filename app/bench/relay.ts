@@ -130,7 +130,7 @@ async function probeMachine() {
     server,
     clients,
     otherTasks: before && after ? busiest(before, after, pids) : undefined,
-    // This process's own threads (GC, the SQLite worker) share the server's CPU.
+    // This process's own threads (V8's, tsx's) share the server's CPU; no server is running.
     benchProcessMs: round((own.user + own.system) / 1000, 1),
   };
 }
@@ -162,9 +162,9 @@ interface GcPauses {
  * project's VM a scavenge took 10–120 ms.
  */
 const gcLog: Array<{ at: number; ms: number }> = [];
-new PerformanceObserver((list) => {
+const gcObserver = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) gcLog.push({ at: e.startTime, ms: e.duration });
-}).observe({ entryTypes: ['gc'] });
+});
 
 /** The pauses that started at or after `from` (performance.now()), and forgets the rest. */
 function gcPausesSince(from: number): GcPauses {
@@ -372,6 +372,8 @@ export async function benchRelay(options: RelayOptions) {
   // and collecting on its other threads), ~10 ms per 500 ms after: the probe waits that out.
   await sleep(1000);
   const before = await probeMachine();
+  // Observed only while the relay runs (the idle benchmark follows in this process).
+  gcObserver.observe({ entryTypes: ['gc'] });
   if (options.profileDir) mkdirSync((profiler.dir = options.profileDir), { recursive: true });
   const plan: TokenPlan = { tokens, paceMs: 0, gate: new StartGate() };
   const gate = plan.gate as StartGate;
@@ -485,6 +487,7 @@ export async function benchRelay(options: RelayOptions) {
     }
   }
   await bareRelay.close();
+  gcObserver.disconnect();
   const after = await probeMachine();
 
   return {

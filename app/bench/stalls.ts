@@ -35,7 +35,7 @@ export interface Stalls {
 }
 
 /** How long the probe runs its loop before measuring (see above), ms. */
-export const WARM_UP_MS = 500;
+const WARM_UP_MS = 500;
 
 /** Busy-reads the clock on this thread for `warmUpMs`, then for `ms`, and reports the stalls of the latter. */
 export function probeStalls(ms: number, warmUpMs = WARM_UP_MS): Stalls {
