@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the benchmarks: the "as fast as possible" token source (used by our provider
- * and by the bare relay alike), a start gate so every stream starts relaying at once, monotonic
- * stamps comparable across processes, app instances over a throwaway SQLite database (optionally
+ * and by the bare relay alike, held at the start gate), monotonic stamps comparable across
+ * processes, app instances over a throwaway SQLite database (optionally
  * several replicas sharing it and a pub/sub), and percentile maths.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,53 +17,10 @@ import { createLogger } from '../src/logger.js';
 import { createProviderRegistry } from '../src/providers/registry.js';
 import type { Provider, ProviderEvent } from '../src/providers/types.js';
 import type { PubSub } from '../src/pubsub/types.js';
+import type { StartGate } from './gate.js';
 import { wallNow } from './clock.js';
 
 export { median, percentile, round, wallNow } from './clock.js';
-
-/**
- * Holds every stream back until `expected` streams have asked to start, then releases them all
- * at once: relay throughput and latency are measured with every stream running, for our relay
- * and the bare one alike, and stream set-up (chat.send, database writes) is reported apart.
- */
-export class StartGate {
-  private expected = 0;
-  private arrived = 0;
-  private release: () => void = () => undefined;
-  private opened: Promise<void> = Promise.resolve();
-  /** When the gate opened (wallNow), 0 before. */
-  openedAt = 0;
-  /**
-   * Awaited between the last arrival and the opening: the Redis mode waits there for the
-   * pub/sub traffic of the set-up to be delivered, so relaying is measured without it.
-   */
-  settle: (() => Promise<void>) | undefined;
-
-  /** Arms the gate for the next `expected` streams. */
-  arm(expected: number): void {
-    this.expected = expected;
-    this.arrived = 0;
-    this.openedAt = 0;
-    this.opened = new Promise((r) => (this.release = r));
-  }
-
-  /** A stream is ready; resolves once all are (at once when the gate is not armed). */
-  arrive(): Promise<void> {
-    if (this.expected > 0 && ++this.arrived === this.expected) {
-      const release = this.release;
-      void (this.settle?.() ?? Promise.resolve()).then(() => {
-        this.openedAt = wallNow();
-        release();
-      });
-    }
-    return this.opened;
-  }
-
-  /** Resolves when the armed gate opens. */
-  get open(): Promise<void> {
-    return this.opened;
-  }
-}
 
 /**
  * Yields `count` delta events, as fast as the event loop allows (one per turn, like a fast

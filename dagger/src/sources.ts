@@ -38,6 +38,7 @@ export const STAGE_FILES = {
     'app/bench/stalls.ts',
     'app/bench/tasks.ts',
     'app/bench/clock.ts',
+    'app/bench/gate.ts',
     'web/test/**',
   ],
   /**
