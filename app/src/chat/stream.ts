@@ -56,6 +56,7 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<void>
   const { userId, conversationId, messageId } = job;
   const started = performance.now();
   const prefix = deltaPrefix(conversationId, messageId);
+  const draft = deps.flusher.draft(messageId);
   let content = '';
   let usage: Usage | null = null;
   let outcome: AssistantOutcome['status'] = 'interrupted';
@@ -77,7 +78,7 @@ export async function runStream(job: StreamJob, deps: StreamDeps): Promise<void>
       }
       content += event.text;
       // What the periodic save stores is what has been sent: a prefix of the final content.
-      deps.flusher.mark(messageId, content);
+      draft.unsaved = content;
       // Each token goes out at once; the ws layer merges deltas only for a socket (or broker)
       // that is behind (ws/outbox.ts).
       const { text } = event;

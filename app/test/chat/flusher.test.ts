@@ -34,10 +34,10 @@ forEachDatabase('chat: batched content flush', (ctx) => {
       warn: (_o, m) => warnings.push(m),
       error: () => {},
     });
-    flusher.mark(a.id, 'a1');
-    flusher.mark(a.id, "a2 with 'quotes' and ? marks");
-    flusher.mark(b.id, 'b1');
-    flusher.mark(done.id, 'must not overwrite');
+    flusher.draft(a.id).unsaved = 'a1';
+    flusher.draft(a.id).unsaved = "a2 with 'quotes' and ? marks";
+    flusher.draft(b.id).unsaved = 'b1';
+    flusher.draft(done.id).unsaved = 'must not overwrite';
     await sleep(80);
     await flusher.settle(a.id);
     flusher.stop();
@@ -72,7 +72,7 @@ forEachDatabase('chat: batched content flush', (ctx) => {
     const [ida, idb] = (await messages.createReplies([streaming, streaming])).map((m) => m.id);
     assert.ok(ida && idb);
 
-    flusher.mark(ida, 'a partial');
+    flusher.draft(ida).unsaved = 'a partial';
     const usage = { promptTokens: 3, completionTokens: 4 };
     await Promise.all([
       flusher.finish({ id: ida, status: 'complete', content: 'a final', usage, error: null }),
@@ -88,7 +88,7 @@ forEachDatabase('chat: batched content flush', (ctx) => {
     assert.deepEqual(
       calls,
       ['finish 2'],
-      'the unsaved mark is dropped, the final state written once',
+      'the unsaved draft is dropped, the final state written once',
     );
     const fa = await messages.get(ida);
     assert.deepEqual([fa?.status, fa?.content, fa?.usage], ['complete', 'a final', usage]);
@@ -114,7 +114,8 @@ describe('chat: periodic saves of reply content', () => {
       finishReplies: async () => {},
     };
     const flusher = new ContentFlusher(store, 20, { warn: () => {}, error: () => {} });
-    const marking = setInterval(() => flusher.mark('m', String(performance.now())), 5);
+    const draft = flusher.draft('m');
+    const marking = setInterval(() => (draft.unsaved = String(performance.now())), 5);
     await sleep(400);
     clearInterval(marking);
     flusher.stop();
@@ -125,5 +126,28 @@ describe('chat: periodic saves of reply content', () => {
       // Timers may fire up to a millisecond early (rounding).
       assert.ok(gap >= 19, `save ${i} started ${gap.toFixed(1)} ms after the previous ended`);
     }
+  });
+
+  it('saves a draft only while its reply streams: text written after the final state is not saved', async () => {
+    const saved: string[] = [];
+    const store = {
+      updateContents: async (batch: ReadonlyArray<readonly [string, string]>) => {
+        for (const [id, text] of batch) saved.push(`${id}=${text}`);
+      },
+      finishReplies: async () => {},
+    };
+    const flusher = new ContentFlusher(store, 20, { warn: () => {}, error: () => {} });
+    const a = flusher.draft('a');
+    const b = flusher.draft('b');
+    assert.equal(flusher.draft('a'), a, 'one draft per reply');
+    a.unsaved = 'a1';
+    await sleep(60);
+    a.unsaved = 'a2';
+    b.unsaved = 'b1';
+    await flusher.finish({ id: 'a', status: 'complete', content: 'a2', usage: null, error: null });
+    a.unsaved = 'a late';
+    await sleep(60);
+    flusher.stop();
+    assert.deepEqual(saved, ['a=a1', 'b=b1']);
   });
 });
