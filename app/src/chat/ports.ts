@@ -94,7 +94,16 @@ export type FanOut = (userId: string, frame: ServerFrame, data?: string) => void
  *   // '{"type":"delta","conversationId":"c1","messageId":"m1","text":"Hi"}'
  */
 export function deltaPrefix(conversationId: string, messageId: string): string {
-  return `{"type":"delta","conversationId":${JSON.stringify(conversationId)},"messageId":${JSON.stringify(messageId)},"text":`;
+  // Joined, not a template literal: that makes a rope of five strings, which every token's
+  // frame, once written, walked to copy (in the relay profile ~0.3 µs a token, 2.5% of ours'
+  // CPU); a join makes one flat string.
+  return [
+    '{"type":"delta","conversationId":',
+    JSON.stringify(conversationId),
+    ',"messageId":',
+    JSON.stringify(messageId),
+    ',"text":',
+  ].join('');
 }
 
 /** Converts stored messages into the model's prompt turns. */
