@@ -1,8 +1,8 @@
 /**
  * Shared pieces of the benchmarks: the "as fast as possible" token source (used by our provider
  * and by the bare relay alike, held at the start gate), monotonic stamps comparable across
- * processes, app instances over a throwaway SQLite database (optionally
- * several replicas sharing it and a pub/sub), and percentile maths.
+ * processes, app instances over a throwaway SQLite database (optionally several replicas sharing
+ * it and a pub/sub), and percentile maths.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
