@@ -21,8 +21,10 @@ export async function authenticate(
 
 /** Starts a new conversation; returns its id from the URL. */
 export async function newChat(page: Page): Promise<string> {
+  const before = page.url();
   await page.getByRole('button', { name: '+ New chat' }).click();
-  await page.waitForURL(/\/c\/[^/]+$/);
+  // The chat open before may be an empty one too: wait for this click's URL, not that one's.
+  await page.waitForURL((url) => /^\/c\/[^/]+$/.test(url.pathname) && url.href !== before);
   // The empty-chat hint shows only once the new (empty) conversation has loaded.
   await page.getByText('Say hello to start the conversation.').waitFor();
   return decodeURIComponent(new URL(page.url()).pathname.split('/')[2]!);
