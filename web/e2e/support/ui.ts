@@ -1,6 +1,7 @@
 /** Small page helpers that speak the UI's accessible names, shared by the E2E specs. */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { conversationIdFromPath } from '../../src/lib/route.js';
 
 /** Registers (or signs in) through the form and waits for the workspace. */
 export async function authenticate(
@@ -21,13 +22,14 @@ export async function authenticate(
 
 /** Starts a new conversation; returns its id from the URL. */
 export async function newChat(page: Page): Promise<string> {
-  const before = page.url();
+  const openId = () => conversationIdFromPath(new URL(page.url()).pathname);
+  const before = openId();
   await page.getByRole('button', { name: '+ New chat' }).click();
-  // The chat open before may be an empty one too: wait for this click's URL, not that one's.
-  await page.waitForURL((url) => /^\/c\/[^/]+$/.test(url.pathname) && url.href !== before);
+  // The chat open before may be an empty one too: wait for this click's chat, not that one.
+  await page.waitForURL((url) => ![null, before].includes(conversationIdFromPath(url.pathname)));
   // The empty-chat hint shows only once the new (empty) conversation has loaded.
   await page.getByText('Say hello to start the conversation.').waitFor();
-  return decodeURIComponent(new URL(page.url()).pathname.split('/')[2]!);
+  return openId()!;
 }
 
 /**

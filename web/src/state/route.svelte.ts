@@ -1,10 +1,5 @@
-/** The open conversation lives in the URL (/c/<id>) so reloads and links keep it. */
-
-/** The conversation id in a path like `/c/<id>`, or null. */
-export function conversationIdFromPath(path: string): string | null {
-  const m = /^\/c\/([^/]+)\/?$/.exec(path);
-  return m ? decodeURIComponent(m[1]!) : null;
-}
+/** The selected conversation, kept in the URL (lib/route.ts). */
+import { conversationIdFromPath } from '../lib/route.js';
 
 /** Tracks the selected conversation and keeps it in sync with browser history. */
 export class Route {
